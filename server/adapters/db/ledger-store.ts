@@ -1,0 +1,230 @@
+// LedgerStore on SQL (PostgreSQL or PGlite): the append transaction, stored tree nodes, entries, checkpoints, rejections.
+import type {
+  AppendTransaction,
+  ExistingEntryRef,
+  LedgerStore,
+  Rejection,
+  StoredCheckpoint,
+  StoredEntryRow,
+} from '../../domain/ports.js';
+import type { NodeKey } from '../../log/tree-nodes.js';
+import { insertRows } from './multi-row-insert.js';
+import type { SqlClient, SqlExecutor } from './sql-client.js';
+
+/** Advisory lock key held by the single writer of the log for the length of an append transaction. */
+const APPEND_LOCK = 0x70656467; // 'pedg'
+
+interface EntrySqlRow {
+  idx: number;
+  leaf_hash: Uint8Array;
+  bytes: Uint8Array;
+  kind: StoredEntryRow['kind'];
+  device: string | null;
+  seq: number | null;
+  event_id: string | null;
+  event_time: string | Date | null;
+  event: unknown;
+}
+
+const ENTRY_COLUMNS = 'idx, leaf_hash, bytes, kind, device, seq, event_id, event_time, event';
+
+function toBytes(v: Uint8Array): Uint8Array {
+  // node-postgres returns Buffer (a Uint8Array subclass); normalise so callers compare plain bytes.
+  return v instanceof Uint8Array && v.constructor !== Uint8Array ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v;
+}
+
+function toIso(v: string | Date | null): string | null {
+  if (v === null) return null;
+  return (v instanceof Date ? v : new Date(v)).toISOString();
+}
+
+function mapEntry(r: EntrySqlRow): StoredEntryRow {
+  return {
+    index: Number(r.idx),
+    leafHash: toBytes(r.leaf_hash),
+    bytes: toBytes(r.bytes),
+    kind: r.kind,
+    device: r.device,
+    seq: r.seq === null ? null : Number(r.seq),
+    eventId: r.event_id,
+    eventTime: toIso(r.event_time),
+    event: typeof r.event === 'string' ? JSON.parse(r.event) : r.event,
+  };
+}
+
+function mapRef(r: { idx: number; event_id: string | null; device: string | null; seq: number | null }): ExistingEntryRef {
+  return { index: Number(r.idx), eventId: r.event_id, device: r.device, seq: r.seq === null ? null : Number(r.seq) };
+}
+
+async function readNodes(db: SqlExecutor, keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  if (keys.length === 0) return out;
+  const levels = keys.map((k) => k.level);
+  const indexes = keys.map((k) => k.index);
+  const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
+    'SELECT n.level, n.idx, n.hash FROM tree_nodes n JOIN unnest($1::int[], $2::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx',
+    [levels, indexes],
+  );
+  for (const r of rows) out.set(`${r.level}:${Number(r.idx)}`, toBytes(r.hash));
+  return out;
+}
+
+function appendTransaction(tx: SqlExecutor): AppendTransaction {
+  return {
+    getNodes: (keys) => readNodes(tx, keys),
+    async treeSize() {
+      const rows = await tx.query<{ size: number }>('SELECT COALESCE(MAX(idx) + 1, 0)::bigint AS size FROM entries');
+      return Number(rows[0]?.size ?? 0);
+    },
+    async findBySeq(pairs) {
+      if (pairs.length === 0) return [];
+      const rows = await tx.query<{ idx: number; event_id: string | null; device: string | null; seq: number | null }>(
+        'SELECT e.idx, e.event_id, e.device, e.seq FROM entries e JOIN unnest($1::text[], $2::bigint[]) AS k(device, seq) ON e.device = k.device AND e.seq = k.seq',
+        [pairs.map((p) => p.device), pairs.map((p) => p.seq)],
+      );
+      return rows.map(mapRef);
+    },
+    async findByEventId(eventIds) {
+      if (eventIds.length === 0) return [];
+      const rows = await tx.query<{ idx: number; event_id: string | null; device: string | null; seq: number | null }>(
+        'SELECT idx, event_id, device, seq FROM entries WHERE event_id = ANY($1::text[])',
+        [eventIds],
+      );
+      return rows.map(mapRef);
+    },
+    async unitHeads(identifiers) {
+      const out = new Map<string, number>();
+      if (identifiers.length === 0) return out;
+      const rows = await tx.query<{ epc: string; last_idx: number }>(
+        'SELECT epc, last_idx FROM unit_heads WHERE epc = ANY($1::text[])',
+        [identifiers],
+      );
+      for (const r of rows) out.set(r.epc, Number(r.last_idx));
+      return out;
+    },
+    async insertEntries(rows) {
+      await insertRows(
+        tx,
+        'entries',
+        ['idx', 'leaf_hash', 'bytes', 'kind', 'device', 'seq', 'event_id', 'event_time', 'event'],
+        ['', '', '', '', '', '', '', 'timestamptz', 'jsonb'],
+        rows.map((r) => [r.index, r.leafHash, r.bytes, r.kind, r.device, r.seq, r.eventId, r.eventTime, JSON.stringify(r.event)]),
+      );
+    },
+    async insertUnitLinks(links) {
+      if (links.length === 0) return;
+      await insertRows(
+        tx,
+        'entry_units',
+        ['epc', 'entry_idx', 'prev_idx'],
+        ['', '', ''],
+        links.map((l) => [l.identifier, l.index, l.prevIndex]),
+      );
+      // The head of each chain is the highest index that touches it in this batch.
+      const heads = new Map<string, number>();
+      for (const l of links) heads.set(l.identifier, Math.max(heads.get(l.identifier) ?? -1, l.index));
+      await insertRows(
+        tx,
+        'unit_heads',
+        ['epc', 'last_idx'],
+        ['', ''],
+        [...heads].map(([epc, idx]) => [epc, idx]),
+        'ON CONFLICT (epc) DO UPDATE SET last_idx = EXCLUDED.last_idx',
+      );
+    },
+    async insertTreeNodes(nodes) {
+      if (nodes.length === 0) return;
+      await insertRows(tx, 'tree_nodes', ['level', 'idx', 'hash'], ['', '', ''], nodes.map((n) => [n.level, n.index, n.hash]));
+    },
+    async insertCheckpoint(c) {
+      await tx.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING', [
+        c.size,
+        c.root,
+        c.note,
+      ]);
+    },
+  };
+}
+
+export function createSqlLedgerStore(db: SqlClient): LedgerStore {
+  return {
+    getNodes: (keys) => readNodes(db, keys),
+    append(fn) {
+      return db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+        return fn(appendTransaction(tx));
+      });
+    },
+    async treeSize() {
+      const rows = await db.query<{ size: number }>('SELECT COALESCE(MAX(idx) + 1, 0)::bigint AS size FROM entries');
+      return Number(rows[0]?.size ?? 0);
+    },
+    async entry(index) {
+      const rows = await db.query<EntrySqlRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx = $1`, [index]);
+      return rows[0] ? mapEntry(rows[0]) : undefined;
+    },
+    async entriesByEventId(eventId) {
+      const rows = await db.query<EntrySqlRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id = $1 ORDER BY idx`, [eventId]);
+      return rows.map(mapEntry);
+    },
+    async entriesRange(from, count) {
+      const rows = await db.query<EntrySqlRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= $1 ORDER BY idx LIMIT $2`, [
+        from,
+        count,
+      ]);
+      return rows.map(mapEntry);
+    },
+    async latestCheckpoint() {
+      const rows = await db.query<{ size: number; root: Uint8Array; note: string }>(
+        'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1',
+      );
+      const r = rows[0];
+      return r ? { size: Number(r.size), root: toBytes(r.root), note: r.note } : undefined;
+    },
+    async checkpoints() {
+      const rows = await db.query<{ size: number; root: Uint8Array; note: string }>('SELECT size, root, note FROM checkpoints ORDER BY size');
+      return rows.map((r): StoredCheckpoint => ({ size: Number(r.size), root: toBytes(r.root), note: r.note }));
+    },
+    async recordRejection(r: Rejection) {
+      await db.query(
+        'INSERT INTO rejections (device, seq, code, detail, topic, raw, raw_length) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [r.device, r.seq, r.code, r.detail, r.topic, r.raw, r.rawLength],
+      );
+    },
+    async listRejections(filter) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.device !== undefined) where.push(`device = $${params.push(filter.device)}`);
+      if (filter.code !== undefined) where.push(`code = $${params.push(filter.code)}`);
+      if (filter.beforeId !== undefined) where.push(`id < $${params.push(filter.beforeId)}`);
+      params.push(filter.limit);
+      const rows = await db.query<{
+        id: number;
+        device: string | null;
+        seq: number | null;
+        code: string;
+        detail: string | null;
+        topic: string;
+        raw: Uint8Array;
+        raw_length: number;
+        received_at: string | Date;
+      }>(
+        `SELECT id, device, seq, code, detail, topic, raw, raw_length, received_at FROM rejections ${
+          where.length ? `WHERE ${where.join(' AND ')}` : ''
+        } ORDER BY id DESC LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        device: r.device,
+        seq: r.seq === null ? null : Number(r.seq),
+        code: r.code,
+        detail: r.detail ?? '',
+        topic: r.topic,
+        raw: toBytes(r.raw),
+        rawLength: r.raw_length,
+        receivedAt: toIso(r.received_at) ?? '',
+      }));
+    },
+  };
+}

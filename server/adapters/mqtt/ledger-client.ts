@@ -1,0 +1,110 @@
+// The ledger's MQTT client: subscribes to every device's events topic, feeds the ingest pipeline with backpressure,
+// and publishes signed receipts and the retained checkpoint (DESIGN.md §4).
+import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
+import { TOPIC_QOS, topics, type Receipt } from '../../../schemas/topics.js';
+import type { LedgerSigner, Notifier } from '../../domain/ports.js';
+
+export interface LedgerMqttClientOptions {
+  readonly url: string;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly signer: LedgerSigner;
+  /** MQTT 5 shared subscription, for several ledger processes on Mosquitto/EMQX (not on Aedes, which is 3.1.1). */
+  readonly shared?: boolean;
+  /** Receives each device message; returns the current backlog so the client can slow the broker down. */
+  readonly onMessage: (topic: string, payload: Uint8Array) => void;
+  readonly backlog: () => number;
+  /** Above this backlog, PUBACKs wait, so the broker holds further messages (TCP-level backpressure). */
+  readonly maxBacklog?: number;
+  readonly connectTimeoutMs?: number;
+  readonly onConnectionChange?: (connected: boolean) => void;
+}
+
+export interface LedgerMqttClient extends Notifier {
+  readonly connected: () => boolean;
+  /** Stops taking messages (unsubscribes); publishing still works until close(). */
+  stopTaking(): Promise<void>;
+  close(): Promise<void>;
+  publishSigned(topic: string, kind: 'alert' | 'recall', body: unknown, retain?: boolean): Promise<void>;
+}
+
+export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promise<LedgerMqttClient> {
+  const shared = o.shared ?? false;
+  const options: IClientOptions = {
+    clientId: `pedigree-ledger-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    // A persistent session keeps QoS 1 messages queued at the broker while the ledger restarts.
+    clean: false,
+    protocolVersion: shared ? 5 : 4,
+    reconnectPeriod: 1000,
+    connectTimeout: o.connectTimeoutMs ?? 10_000,
+    ...(o.username !== undefined ? { username: o.username } : {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+  };
+  const client: MqttClient = mqtt.connect(o.url, options);
+  const maxBacklog = o.maxBacklog ?? 20_000;
+  let waiting: (() => void)[] = [];
+  const release = () => {
+    if (o.backlog() >= maxBacklog) return;
+    const w = waiting;
+    waiting = [];
+    for (const done of w) done();
+  };
+  const pacer = setInterval(release, 5);
+  pacer.unref();
+  // PUBACK for QoS 1 is sent when callback runs: holding it back paces the broker (it caps in-flight messages).
+  client.handleMessage = (packet, callback) => {
+    const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
+    o.onMessage(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
+    if (o.backlog() < maxBacklog) callback();
+    else waiting.push(() => callback());
+  };
+  client.on('connect', () => o.onConnectionChange?.(true));
+  client.on('close', () => o.onConnectionChange?.(false));
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: Error) => {
+      client.end(true);
+      reject(e);
+    };
+    const timer = setTimeout(() => onError(new Error(`no connection to ${o.url} within ${options.connectTimeout} ms`)), options.connectTimeout);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      client.off('error', onError);
+      resolve();
+    });
+    client.once('error', onError);
+  });
+  client.on('error', () => undefined); // reconnects on its own; state is visible through connected()
+  const filter = shared ? topics.sharedDeviceEvents : topics.allDeviceEvents;
+  await client.subscribeAsync(filter, { qos: TOPIC_QOS });
+
+  const publish = (topic: string, payload: string, retain = false) =>
+    client.publishAsync(topic, payload, { qos: TOPIC_QOS, retain }).then(() => undefined);
+
+  return {
+    connected: () => client.connected,
+    async sendReceipts(receipts: readonly { device: string; receipt: Receipt }[]) {
+      await Promise.all(
+        receipts.map(({ device, receipt }) => {
+          const topic = topics.deviceReceipts(device);
+          return publish(topic, JSON.stringify(o.signer.signMessage('receipt', receipt, topic)));
+        }),
+      );
+    },
+    async publishCheckpoint(note: string) {
+      await publish(topics.checkpoint, note, true);
+    },
+    async publishSigned(topic, kind, body, retain = false) {
+      await publish(topic, JSON.stringify(o.signer.signMessage(kind, body, topic)), retain);
+    },
+    async stopTaking() {
+      await client.unsubscribeAsync(filter).catch(() => undefined);
+    },
+    async close() {
+      clearInterval(pacer);
+      for (const done of waiting) done();
+      waiting = [];
+      await client.endAsync();
+    },
+  };
+}

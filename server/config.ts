@@ -1,0 +1,94 @@
+// The ledger's configuration: the only place that reads process.env (STYLE.md habit 4), validated at start-up.
+import { z } from 'zod';
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a TCP port number (1-65535, or 0 for any free port)` })
+    .int()
+    .min(0, `${name} must be a TCP port number (0-65535)`)
+    .max(65535, `${name} must be a TCP port number (0-65535)`)
+    .default(fallback);
+
+const url = (name: string, protocols: readonly string[]) =>
+  z
+    .string()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    .optional();
+
+const envSchema = z.object({
+  PEDIGREE_HTTP_PORT: port('PEDIGREE_HTTP_PORT', 8080),
+  PEDIGREE_HTTP_HOST: z.string().default('127.0.0.1'),
+  PEDIGREE_MQTT_PORT: port('PEDIGREE_MQTT_PORT', 1883),
+  PEDIGREE_MQTT_HOST: z.string().default('127.0.0.1'),
+  PEDIGREE_DATA_DIR: z.string().min(1).default('./data'),
+  PEDIGREE_DATABASE_URL: url('PEDIGREE_DATABASE_URL', ['postgres:', 'postgresql:']),
+  PEDIGREE_MQTT_URL: url('PEDIGREE_MQTT_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']),
+  PEDIGREE_MQTT_USERNAME: z.string().optional(),
+  PEDIGREE_MQTT_PASSWORD: z.string().optional(),
+  PEDIGREE_ADMIN_TOKEN: z.string().min(16, 'PEDIGREE_ADMIN_TOKEN must be at least 16 characters').optional(),
+  PEDIGREE_LEDGER_KEY_FILE: z.string().optional(),
+  PEDIGREE_LOG_ORIGIN: z.string().min(1).default('pedigree.local/ledger'),
+  PEDIGREE_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  PEDIGREE_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1000),
+  PEDIGREE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(5),
+  PEDIGREE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly httpPort: number;
+  readonly httpHost: string;
+  readonly mqttPort: number;
+  readonly mqttHost: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly mqttUrl: string | undefined;
+  readonly mqttUsername: string | undefined;
+  readonly mqttPassword: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly ledgerKeyFile: string | undefined;
+  readonly logOrigin: string;
+  readonly maxPayloadBytes: number;
+  readonly batchMax: number;
+  readonly batchWaitMs: number;
+  readonly logLevel: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Reads the environment once; a bad value yields one line naming the variable to change. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    return { ok: false, message: `${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[name])})` };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      httpPort: e.PEDIGREE_HTTP_PORT,
+      httpHost: e.PEDIGREE_HTTP_HOST,
+      mqttPort: e.PEDIGREE_MQTT_PORT,
+      mqttHost: e.PEDIGREE_MQTT_HOST,
+      dataDir: e.PEDIGREE_DATA_DIR,
+      databaseUrl: e.PEDIGREE_DATABASE_URL,
+      mqttUrl: e.PEDIGREE_MQTT_URL,
+      mqttUsername: e.PEDIGREE_MQTT_USERNAME,
+      mqttPassword: e.PEDIGREE_MQTT_PASSWORD,
+      adminToken: e.PEDIGREE_ADMIN_TOKEN,
+      ledgerKeyFile: e.PEDIGREE_LEDGER_KEY_FILE,
+      logOrigin: e.PEDIGREE_LOG_ORIGIN,
+      maxPayloadBytes: e.PEDIGREE_MAX_PAYLOAD_BYTES,
+      batchMax: e.PEDIGREE_BATCH_MAX,
+      batchWaitMs: e.PEDIGREE_BATCH_WAIT_MS,
+      logLevel: e.PEDIGREE_LOG_LEVEL,
+    },
+  };
+}

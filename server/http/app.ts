@@ -1,0 +1,50 @@
+// The Hono application: route groups, authentication, and the one place errors become problem+json.
+import { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import type { LedgerSigner, LedgerStore, RegistryStore } from '../domain/ports.js';
+import type { MqttCredentialIssuer } from '../domain/enroll-device.js';
+import { PedigreeError } from '../domain/pedigree-error.js';
+import { TreeNodeMissingError } from '../log/log-errors.js';
+import { bearerAuth, type AuthVariables } from './auth.js';
+import { problem, problemFromError } from './problem.js';
+import { logRoutes } from './log-routes.js';
+import { adminRoutes } from './admin-routes.js';
+
+export interface AppOptions {
+  readonly store: LedgerStore;
+  readonly registry: RegistryStore;
+  readonly signer: LedgerSigner;
+  readonly credentials: MqttCredentialIssuer;
+  readonly metrics: Registry;
+  readonly health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  readonly onDeviceChanged?: (device: string, change: 'revoked' | 'rotated') => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export function createApp(o: AppOptions): Hono<{ Variables: AuthVariables }> {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.get('/healthz', async (c) => {
+    const h = await o.health();
+    return c.json({ status: h.ok ? 'ok' : 'degraded', checks: h.checks }, h.ok ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => c.body(await o.metrics.metrics(), 200, { 'Content-Type': o.metrics.contentType }));
+  app.use('/v1/*', bearerAuth(o.registry));
+  app.route('/', logRoutes({ store: o.store, signer: o.signer }));
+  app.route(
+    '/',
+    adminRoutes({
+      registry: o.registry,
+      store: o.store,
+      credentials: o.credentials,
+      ...(o.onDeviceChanged ? { onDeviceChanged: o.onDeviceChanged } : {}),
+    }),
+  );
+  app.notFound((c) => problem(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((e, c) => {
+    if (e instanceof PedigreeError) return problemFromError(c, e);
+    o.onError?.(e);
+    if (e instanceof TreeNodeMissingError) return problem(c, 500, e.code, 'the log store is damaged: run npm run audit');
+    return problem(c, 500, 'INTERNAL', 'an unexpected error occurred; it has been logged');
+  });
+  return app;
+}
