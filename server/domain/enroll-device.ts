@@ -26,6 +26,8 @@ export async function enrollDevice(
     throw new PedigreeError('INVALID_DEVICE_ID', 'device must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
   }
   const device = input.device;
+  // MQTT usernames are device ids; names starting with `pedigree-` belong to the ledger's own clients.
+  if (device.startsWith('pedigree-')) throw new PedigreeError('INVALID_DEVICE_ID', 'device ids starting with "pedigree-" are reserved for the ledger');
   const { sgln } = requireSgln(input.location, 'location');
   const publicKey = requirePublicKey(input.publicKey);
   if (!(await registry.findLocation(sgln))) {

@@ -6,6 +6,8 @@ import type { LedgerSigner, Notifier } from '../../domain/ports.js';
 
 export interface LedgerMqttClientOptions {
   readonly url: string;
+  /** Stable per ledger process (each process of a scale-out needs its own). */
+  readonly clientId?: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
   readonly signer: LedgerSigner;
@@ -31,8 +33,8 @@ export interface LedgerMqttClient extends Notifier {
 export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promise<LedgerMqttClient> {
   const shared = o.shared ?? false;
   const options: IClientOptions = {
-    clientId: `pedigree-ledger-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    // A persistent session keeps QoS 1 messages queued at the broker while the ledger restarts.
+    // A stable id with a persistent session: the broker keeps QoS 1 messages queued while the ledger restarts.
+    clientId: o.clientId ?? 'pedigree-ledger',
     clean: false,
     protocolVersion: shared ? 5 : 4,
     reconnectPeriod: 1000,
