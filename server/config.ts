@@ -63,7 +63,9 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; message: 
 
 /** Reads the environment once; a bad value yields one line naming the variable to change. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable counts as unset (`PEDIGREE_DATABASE_URL= npm start` means "use the default").
+  const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('PEDIGREE_') && v !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');

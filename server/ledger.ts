@@ -44,6 +44,7 @@ function addrInUse(e: unknown): boolean {
 
 export async function startLedger(config: Config, logger: Logger): Promise<RunningLedger> {
   const cleanups: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((e) => logger.error({ err: e }, 'shutdown step failed'));
   };
@@ -200,7 +201,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       sql,
       pipeline,
       generatedAdminToken: admin.generated ? admin.token : undefined,
-      stop: cleanup,
+      stop: () => (stopping ??= cleanup()),
     };
   } catch (e) {
     await cleanup();
