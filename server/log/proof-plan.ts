@@ -1,0 +1,32 @@
+// A proof plan: which stored nodes an RFC 9162 proof needs (read in one batch) and how to assemble it from them.
+import { foldSubtreeHashes, subtreeKeys } from './subtree-ranges.js';
+import { requireNodes, type NodeKey } from './tree-nodes.js';
+
+export interface ProofPlan {
+  /** Every stored node the proof needs, each once: pass them to `TreeNodeReader.getNodes` in one call. */
+  readonly keys: readonly NodeKey[];
+  /**
+   * One item per proof hash, in RFC 9162 order (§2.1.3.1 / §2.1.4.1): the complete subtrees, left to right, that
+   * make up that hash. A single key when the proof node is a complete subtree; several for the one proof node that
+   * lies on the right edge of the tree, whose hash is their right-to-left fold.
+   */
+  readonly hashes: readonly (readonly NodeKey[])[];
+}
+
+export const EMPTY_PROOF_PLAN: ProofPlan = Object.freeze({ keys: Object.freeze([]), hashes: Object.freeze([]) });
+
+/** A plan whose proof hashes are MTH(D[start:end]) of each range, in the order given. */
+export function planFromRanges(ranges: readonly (readonly [start: number, end: number])[]): ProofPlan {
+  const hashes = ranges.map(([start, end]) => subtreeKeys(start, end));
+  // The ranges of one proof are disjoint, so no key repeats.
+  return { keys: hashes.flat(), hashes };
+}
+
+/**
+ * The proof the plan describes, from the nodes a `getNodes(plan.keys)` call returned. Throws
+ * `TreeNodeMissingError` if one is absent (the store is damaged: the plan only names nodes of reached sizes).
+ */
+export function assembleProof(plan: ProofPlan, found: ReadonlyMap<string, Uint8Array>): Uint8Array[] {
+  requireNodes(found, plan.keys); // throws naming every absent node, not just the first proof hash's
+  return plan.hashes.map((parts) => foldSubtreeHashes(requireNodes(found, parts)));
+}

@@ -1,0 +1,120 @@
+// The log's stored subtree hashes: the (level, index) key scheme, the one-batch read port, an in-memory store.
+//
+// Node (level k, index i) is the RFC 9162 §2.1.1 hash MTH(D[i·2^k : (i+1)·2^k]) of a COMPLETE subtree: level 0
+// holds the leaf hashes, and node (k, i) exists in a tree of size n exactly when (i+1)·2^k <= n. Such a node never
+// changes once the tree reaches that size (the log is append-only), so stored nodes are immutable rows. Subtrees on
+// the right edge that are not complete are never stored: they are folded from the complete ones at read time.
+// A tree of size n holds 2n - popcount(n) nodes (n leaves, n - popcount(n) inner nodes).
+import { bytesEqual } from '../../schemas/signing/encoding.js';
+import { HASH_SIZE } from '../../schemas/signing/merkle.js';
+import { TreeNodeMissingError } from './log-errors.js';
+
+/** Position of a complete subtree: `level` = log2 of its width, `index` = its offset in units of that width. */
+export interface NodeKey {
+  readonly level: number;
+  readonly index: number;
+}
+
+/** A complete subtree and its hash (32 bytes); same shape as the DB row (`tree_nodes`: level, idx, hash). */
+export interface TreeNode extends NodeKey {
+  readonly hash: Uint8Array;
+}
+
+/** The map key `getNodes` results use: `${level}:${index}`, e.g. `0:41` for leaf 41, `3:2` for leaves [16, 24). */
+export function nodeId(key: NodeKey): string {
+  return `${key.level}:${key.index}`;
+}
+
+/**
+ * What the log needs from the node store: one batched read per proof, checkpoint root or frontier recovery.
+ * Implementations return the nodes they hold among `keys` (order free, duplicates allowed in `keys`) and simply leave
+ * out the ones they do not hold; the caller decides whether a missing node is an error.
+ */
+export interface TreeNodeReader {
+  getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>>;
+}
+
+/**
+ * The hashes of `keys`, in order, from a `getNodes` result. Throws `TreeNodeMissingError` naming every node that is
+ * absent or not 32 bytes: callers only ask for nodes of sizes the log has reached, so that means a damaged store.
+ */
+export function requireNodes(found: ReadonlyMap<string, Uint8Array>, keys: readonly NodeKey[]): Uint8Array[] {
+  const hashes: Uint8Array[] = [];
+  const missing: string[] = [];
+  for (const key of keys) {
+    const id = nodeId(key);
+    const hash = found.get(id);
+    if (hash === undefined || hash.length !== HASH_SIZE) missing.push(id);
+    else hashes.push(hash);
+  }
+  if (missing.length > 0) throw new TreeNodeMissingError(missing);
+  return hashes;
+}
+
+/**
+ * In-memory node store for tests and the in-memory ledger adapter. `putNodes` copies what it is given; `getNodes`
+ * returns views into the store's own buffers (callers must not mutate them). Nodes are immutable: writing a node
+ * again with the same hash is a no-op, with a different hash it throws, because that can only be an appender bug.
+ */
+export class MemoryTreeNodeStore implements TreeNodeReader {
+  // Per level, fixed-size chunks of 32-byte slots plus a presence flag per slot: about 33 bytes a node, where one
+  // Uint8Array per node costs ~240 (≈ 65 MB instead of ≈ 460 MB for a 1,000,000-leaf tree).
+  readonly #levels: { hashes: Uint8Array[]; present: Uint8Array[] }[] = [];
+  #count = 0;
+
+  /** How many nodes the store holds. */
+  get nodeCount(): number {
+    return this.#count;
+  }
+
+  putNodes(nodes: readonly TreeNode[]): void {
+    for (const node of nodes) {
+      if (!Number.isSafeInteger(node.level) || node.level < 0 || !Number.isSafeInteger(node.index) || node.index < 0) {
+        throw new RangeError(`invalid tree node key ${nodeId(node)}`);
+      }
+      if (node.hash.length !== HASH_SIZE) {
+        throw new RangeError(`tree node ${nodeId(node)} hash is ${node.hash.length} bytes, expected ${HASH_SIZE}`);
+      }
+      const existing = this.#get(node);
+      if (existing !== undefined) {
+        if (!bytesEqual(existing, node.hash)) {
+          throw new Error(`tree node ${nodeId(node)} already stored with a different hash: nodes are immutable`);
+        }
+        continue;
+      }
+      while (this.#levels.length <= node.level) this.#levels.push({ hashes: [], present: [] });
+      const level = this.#levels[node.level]!;
+      const chunk = Math.floor(node.index / CHUNK_NODES);
+      const slot = node.index - chunk * CHUNK_NODES;
+      let hashes = level.hashes[chunk];
+      let present = level.present[chunk];
+      if (hashes === undefined || present === undefined) {
+        hashes = level.hashes[chunk] = new Uint8Array(CHUNK_NODES * HASH_SIZE);
+        present = level.present[chunk] = new Uint8Array(CHUNK_NODES);
+      }
+      hashes.set(node.hash, slot * HASH_SIZE);
+      present[slot] = 1;
+      this.#count++;
+    }
+  }
+
+  getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    for (const key of keys) {
+      const hash = this.#get(key);
+      if (hash !== undefined) found.set(nodeId(key), hash);
+    }
+    return Promise.resolve(found);
+  }
+
+  #get(key: NodeKey): Uint8Array | undefined {
+    const level = this.#levels[key.level];
+    if (level === undefined) return undefined;
+    const chunk = Math.floor(key.index / CHUNK_NODES);
+    const slot = key.index - chunk * CHUNK_NODES;
+    if (level.present[chunk]?.[slot] !== 1) return undefined;
+    return level.hashes[chunk]!.subarray(slot * HASH_SIZE, (slot + 1) * HASH_SIZE);
+  }
+}
+
+const CHUNK_NODES = 256;
