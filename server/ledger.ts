@@ -170,6 +170,8 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       onError: (e) => logger.error({ err: e }, 'HTTP handler failed'),
     });
     const server: Server = createServer(getRequestListener(app.fetch));
+    // Longer than clients' idle reuse (undici keeps sockets 4 s+), so a reused keep-alive socket is not cut mid-request.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) =>
         reject(
