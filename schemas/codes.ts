@@ -28,7 +28,7 @@ export const GS1_ERROR_CODES = [
 export type Gs1ErrorCode = (typeof GS1_ERROR_CODES)[number];
 
 /** Why an EPCIS event or document was refused (schemas/epcis). */
-export const EPCIS_ERROR_CODES = ['EPCIS_SCHEMA_INVALID', 'EPCIS_NOT_HASHABLE'] as const;
+export const EPCIS_ERROR_CODES = ['EPCIS_SCHEMA_INVALID', 'EPCIS_NOT_HASHABLE', 'EPCIS_XML_INVALID'] as const;
 export type EpcisErrorCode = (typeof EPCIS_ERROR_CODES)[number];
 
 /** Why a signature, proof or signed note did not verify (schemas/signing). */
@@ -40,7 +40,7 @@ export const SIGNING_ERROR_CODES = [
   'CONSISTENCY_PROOF_INVALID',
   'NOTE_MALFORMED',
   'NOTE_SIGNATURE_INVALID',
-  'CHECKPOINT_MALFORMED',
+  'CHECKPOINT_MALFORMED', 'TLOG_PROOF_MALFORMED', 'LEDGER_MESSAGE_INVALID',
 ] as const;
 export type SigningErrorCode = (typeof SIGNING_ERROR_CODES)[number];
 
