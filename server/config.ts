@@ -30,6 +30,7 @@ const envSchema = z.object({
   PEDIGREE_DATABASE_URL: url('PEDIGREE_DATABASE_URL', ['postgres:', 'postgresql:']),
   PEDIGREE_MQTT_URL: url('PEDIGREE_MQTT_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']),
   PEDIGREE_MQTT_USERNAME: z.string().optional(),
+  PEDIGREE_MQTT_CLIENT_ID: z.string().min(1).max(128).default('pedigree-ledger'),
   PEDIGREE_MQTT_PASSWORD: z.string().optional(),
   PEDIGREE_ADMIN_TOKEN: z.string().min(16, 'PEDIGREE_ADMIN_TOKEN must be at least 16 characters').optional(),
   PEDIGREE_LEDGER_KEY_FILE: z.string().optional(),
@@ -49,6 +50,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly mqttUrl: string | undefined;
   readonly mqttUsername: string | undefined;
+  /** The ledger's MQTT client id: stable, so its persistent session survives restarts; unique per process. */
+  readonly mqttClientId: string;
   readonly mqttPassword: string | undefined;
   readonly adminToken: string | undefined;
   readonly ledgerKeyFile: string | undefined;
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       databaseUrl: e.PEDIGREE_DATABASE_URL,
       mqttUrl: e.PEDIGREE_MQTT_URL,
       mqttUsername: e.PEDIGREE_MQTT_USERNAME,
+      mqttClientId: e.PEDIGREE_MQTT_CLIENT_ID,
       mqttPassword: e.PEDIGREE_MQTT_PASSWORD,
       adminToken: e.PEDIGREE_ADMIN_TOKEN,
       ledgerKeyFile: e.PEDIGREE_LEDGER_KEY_FILE,

@@ -126,6 +126,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     try {
       client = await connectLedgerMqttClient({
         url: mqttUrl,
+        clientId: config.mqttClientId,
         username: config.mqttUrl ? config.mqttUsername : ledgerMqtt.username,
         password: config.mqttUrl ? config.mqttPassword : ledgerMqtt.password,
         signer,

@@ -8,7 +8,7 @@ import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';
 import { validateEpcisEvent } from '../../schemas/epcis/validate.js';
 import { computeEventHashId } from '../../schemas/epcis/event-hash.js';
 import type { CandidateEntry, DeviceDirectory, DeviceKey, DeviceRecord } from './ports.js';
-import { eventIdentifiers, eventLocation } from './event-identifiers.js';
+import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation } from './event-identifiers.js';
 
 export interface CheckedEnvelope {
   readonly ok: true;
@@ -84,7 +84,8 @@ export async function checkEnvelope(
     });
   }
   const device = await options.devices.findDevice(envelope.device);
-  if (!device) return refuse('UNKNOWN_DEVICE', `device ${envelope.device} is not enrolled`, ids);
+  // No receipt for a device the ledger never enrolled: on a shared broker it may be another ledger's device.
+  if (!device) return refuse('UNKNOWN_DEVICE', `device ${envelope.device} is not enrolled`, { ...ids, replyTo: null });
   if (device.status !== 'active') return refuse('DEVICE_REVOKED', `device ${envelope.device} is revoked`, ids);
   const key = keyForSeq(device.keys, envelope.seq);
   if (!key) return refuse('SIGNATURE_INVALID', `device ${envelope.device} has no key valid for seq ${envelope.seq}`, ids);
@@ -122,7 +123,7 @@ export async function checkEnvelope(
       bytes: payload,
       device: device.device,
       seq: envelope.seq,
-      eventId,
+      eventId: event.errorDeclaration !== undefined ? `${eventId}${ERROR_DECLARATION_SUFFIX}` : eventId,
       eventTime: typeof event.eventTime === 'string' ? new Date(event.eventTime).toISOString() : null,
       event,
       identifiers: eventIdentifiers(event),

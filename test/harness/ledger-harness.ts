@@ -23,6 +23,8 @@ export interface LedgerHarness {
 
 export interface HarnessOptions {
   readonly store?: 'pglite' | 'postgres';
+  /** 'external' uses the broker at PEDIGREE_TEST_MQTT_URL (Mosquitto in CI) instead of the embedded one. */
+  readonly broker?: 'embedded' | 'external';
   readonly env?: Record<string, string>;
 }
 
@@ -39,6 +41,13 @@ export async function startLedgerHarness(options: HarnessOptions = {}): Promise<
     PEDIGREE_LOG_LEVEL: 'silent',
     ...options.env,
   };
+  if (options.broker === 'external') {
+    const url = process.env.PEDIGREE_TEST_MQTT_URL;
+    if (!url) throw new Error('PEDIGREE_TEST_MQTT_URL is not set');
+    env.PEDIGREE_MQTT_URL = url;
+    // Test ledgers share that broker: each needs its own session.
+    env.PEDIGREE_MQTT_CLIENT_ID = `pedigree-ledger-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  }
   if (options.store === 'postgres') {
     const db = await createTestDatabase();
     env.PEDIGREE_DATABASE_URL = db.url;

@@ -12,9 +12,12 @@ import { connectTestDevice, type TestDeviceClient } from '../harness/device-clie
 import { commissioningEvent } from '../harness/test-events.js';
 
 const GTIN = '09506000134352';
-const stores = process.env.PEDIGREE_TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+// Aedes + PGlite always; Mosquitto + PostgreSQL when CI provides both (the production pairing).
+const setups: { store: 'pglite' | 'postgres'; broker: 'embedded' | 'external' }[] = [{ store: 'pglite', broker: 'embedded' }];
+if (process.env.PEDIGREE_TEST_DATABASE_URL && process.env.PEDIGREE_TEST_MQTT_URL) setups.push({ store: 'postgres', broker: 'external' });
+const suffix = Math.random().toString(36).slice(2, 8);
 
-describe.each(stores)('ingest on %s', (store) => {
+describe.each(setups)('ingest on $store with the $broker broker', ({ store, broker }) => {
   let h: LedgerHarness;
   let dev: EnrolledTestDevice;
   let other: EnrolledTestDevice;
@@ -23,9 +26,10 @@ describe.each(stores)('ingest on %s', (store) => {
   let seq = 0;
 
   beforeAll(async () => {
-    h = await startLedgerHarness({ store });
-    dev = await enrollTestDevice(h, { device: 'gw-mfg-line-1', gln: '9521234500001', ext: 'line-1' });
-    other = await enrollTestDevice(h, { device: 'gw-mfg-line-2', gln: '9521234500001', ext: 'line-2' });
+    h = await startLedgerHarness({ store, broker });
+    // Unique ids: on a shared broker every test ledger hears every device.
+    dev = await enrollTestDevice(h, { device: `gw-mfg-line-1-${suffix}`, gln: '9521234500001', ext: 'line-1' });
+    other = await enrollTestDevice(h, { device: `gw-mfg-line-2-${suffix}`, gln: '9521234500001', ext: 'line-2' });
     gw = await connectTestDevice(h.ledger.mqttUrl, dev, h.ledger.signer.publicKey);
     gw2 = await connectTestDevice(h.ledger.mqttUrl, other, h.ledger.signer.publicKey);
   });
@@ -209,6 +213,7 @@ describe.each(stores)('ingest on %s', (store) => {
       await h.ledger.pipeline.drain();
       const listed = await h.api('GET', '/v1/rejections?device=gw-nobody');
       expect(listed.body.rejections.map((r: { code: string }) => r.code)).toEqual(['UNKNOWN_DEVICE']);
+      expect(gw.forged).toEqual([]);
     });
   });
 
