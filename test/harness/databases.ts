@@ -8,7 +8,6 @@ export interface TestStore {
   open(): Promise<{ client: SqlClient; url?: string; drop(): Promise<void> }>;
 }
 
-const adminUrl = process.env.PEDIGREE_TEST_DATABASE_URL;
 
 /** The stores every store contract test runs against. */
 export const testStores: readonly TestStore[] = [
@@ -19,7 +18,7 @@ export const testStores: readonly TestStore[] = [
       return { client, drop: async () => client.close() };
     },
   },
-  ...(adminUrl
+  ...(process.env.PEDIGREE_TEST_DATABASE_URL
     ? [
         {
           name: 'postgres' as const,
@@ -42,6 +41,7 @@ export const testStores: readonly TestStore[] = [
 
 /** Creates an empty PostgreSQL database with a unique name on the test server; drop() removes it. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.PEDIGREE_TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('PEDIGREE_TEST_DATABASE_URL is not set');
   const name = `pedigree_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

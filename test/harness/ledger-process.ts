@@ -23,7 +23,9 @@ export interface LedgerProcess {
 
 export async function spawnLedger(env: Record<string, string>, timeoutMs = 60_000): Promise<LedgerProcess> {
   const httpPort = Number(env.PEDIGREE_HTTP_PORT);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--no-sim'], {
+  // PEDIGREE_CPU_PROF_DIR=dir writes a V8 CPU profile of the ledger process there on exit (benchmarks).
+  const profile = process.env.PEDIGREE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PEDIGREE_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts', '--no-sim'], {
     env: { ...process.env, PEDIGREE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -20,7 +20,7 @@ import {
   type MqttCredential,
 } from '../../../../server/adapters/mqtt/mqtt-credentials.js';
 import type { Principal } from '../../../../server/adapters/mqtt/topic-acl.js';
-import { mosquittoBin, startMosquitto } from './mosquitto-process.js';
+import { mosquittoBin, startMosquitto } from '../../../harness/mosquitto-process.js';
 
 const SHIPPED_CONF = fileURLToPath(new URL('../../../../server/adapters/mqtt/mosquitto.conf', import.meta.url));
 const GLN_A = '4012345000009';

@@ -1,0 +1,77 @@
+// A benchmark gateway: publishes pre-signed envelopes at QoS 1 with a bounded window (optionally paced), and
+// records publish→receipt latency per event. Receipts are parsed but their signatures are not checked here, to
+// keep the load generator's CPU for the system under test (the tests check them).
+import mqtt from 'mqtt';
+import { topics } from '../../schemas/topics.js';
+
+export interface LoadPublisherOptions {
+  readonly mqttUrl: string;
+  readonly device: string;
+  readonly password: string;
+  readonly payloads: readonly Buffer[]; // seq = index + firstSeq
+  readonly firstSeq: number;
+  readonly window: number;
+  /** Events per second for this gateway; undefined = as fast as the window allows. */
+  readonly rate?: number;
+}
+
+export interface LoadResult {
+  readonly latenciesMs: number[];
+  readonly accepted: number;
+  readonly other: number;
+  readonly firstPublish: number;
+  readonly lastReceipt: number;
+}
+
+export async function runLoadPublisher(o: LoadPublisherOptions): Promise<LoadResult> {
+  const client = await mqtt.connectAsync(o.mqttUrl, {
+    clientId: o.device,
+    username: o.device,
+    password: o.password,
+    clean: true,
+    reconnectPeriod: 500,
+  });
+  const receiptsTopic = topics.deviceReceipts(o.device);
+  const sentAt = new Float64Array(o.payloads.length);
+  const latenciesMs: number[] = [];
+  let accepted = 0;
+  let other = 0;
+  let next = 0;
+  let inflight = 0;
+  let done = 0;
+  let firstPublish = 0;
+  let lastReceipt = 0;
+  const start = performance.now();
+  return new Promise<LoadResult>((resolve) => {
+    const pump = () => {
+      while (inflight < o.window && next < o.payloads.length) {
+        if (o.rate !== undefined && next > (o.rate * (performance.now() - start)) / 1000) {
+          setTimeout(pump, 2);
+          return;
+        }
+        const i = next++;
+        sentAt[i] = performance.now();
+        if (firstPublish === 0) firstPublish = sentAt[i]!;
+        inflight++;
+        client.publish(topics.deviceEvents(o.device), o.payloads[i]!, { qos: 1 });
+      }
+    };
+    client.on('message', (topic, payload) => {
+      if (topic !== receiptsTopic) return;
+      const m = JSON.parse(payload.toString('utf8')) as { body: { seq: number; status: string } };
+      const i = m.body.seq - o.firstSeq;
+      if (i < 0 || i >= o.payloads.length || sentAt[i] === -1) return;
+      lastReceipt = performance.now();
+      latenciesMs.push(lastReceipt - sentAt[i]!);
+      sentAt[i] = -1;
+      if (m.body.status === 'accepted') accepted++;
+      else other++;
+      inflight--;
+      done++;
+      if (done === o.payloads.length) {
+        void client.endAsync().then(() => resolve({ latenciesMs, accepted, other, firstPublish, lastReceipt }));
+      } else pump();
+    });
+    client.subscribe(receiptsTopic, { qos: 1 }, () => pump());
+  });
+}
