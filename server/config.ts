@@ -1,4 +1,5 @@
 // The ledger's configuration: the only place that reads process.env (STYLE.md habit 4), validated at start-up.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = (name: string, fallback: number) =>
@@ -37,7 +38,9 @@ const envSchema = z.object({
   PEDIGREE_LOG_ORIGIN: z.string().min(1).default('pedigree.local/ledger'),
   PEDIGREE_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   PEDIGREE_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1000),
+  PEDIGREE_CHECK_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   PEDIGREE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(5),
+  PEDIGREE_CUSTODY_RULES: z.enum(['on', 'off'], { error: 'PEDIGREE_CUSTODY_RULES must be on or off' }).default('on'),
   PEDIGREE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +62,10 @@ export interface Config {
   readonly maxPayloadBytes: number;
   readonly batchMax: number;
   readonly batchWaitMs: number;
+  /** Apply the custody rules after each batch (off: ingest only, e.g. to measure their cost; state catches up when on). */
+  readonly custodyRules: boolean;
+  /** Worker threads for envelope checks; 0 checks on the main thread. Default: one per core but one, at least 1. */
+  readonly checkWorkers: number;
   readonly logLevel: string;
 }
 
@@ -94,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       maxPayloadBytes: e.PEDIGREE_MAX_PAYLOAD_BYTES,
       batchMax: e.PEDIGREE_BATCH_MAX,
       batchWaitMs: e.PEDIGREE_BATCH_WAIT_MS,
+      custodyRules: e.PEDIGREE_CUSTODY_RULES === 'on',
+      checkWorkers: e.PEDIGREE_CHECK_WORKERS ?? Math.max(1, Math.min(8, availableParallelism() - 1)),
       logLevel: e.PEDIGREE_LOG_LEVEL,
     },
   };

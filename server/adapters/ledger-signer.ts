@@ -8,6 +8,7 @@ import { derivePublicKey } from '../../schemas/signing/keys.js';
 import { encodeBase64url } from '../../schemas/signing/encoding.js';
 import { isJsonObject, toJsonValue } from '../../schemas/signing/canonical-bytes.js';
 import { LEDGER_MESSAGE_VERSION, ledgerMessageSigningBytes, type LedgerMessage } from '../../schemas/signing/ledger-message.js';
+import { captureEntrySigningBytes } from '../../schemas/signing/capture-entry.js';
 import type { LedgerSigner } from '../domain/ports.js';
 
 function privateKeyObject(secretKey: Uint8Array, publicKey: Uint8Array): KeyObject {
@@ -38,5 +39,6 @@ export function createLedgerSigner(options: { readonly origin: string; readonly 
       const message: LedgerMessage = { ...unsigned, sig: encodeBase64url(sign64(ledgerMessageSigningBytes(unsigned))) };
       return message;
     },
+    signCaptureEntry: (draft) => ({ ...draft, sig: encodeBase64url(sign64(captureEntrySigningBytes(draft))) }),
   };
 }

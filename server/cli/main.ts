@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { callAdminApi } from './admin-client.js';
 import { runAudit } from './run-audit.js';
+import { runRebuildState } from './run-rebuild-state.js';
 import { writeMosquittoConfig } from './write-mosquitto-files.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -79,6 +80,22 @@ export const COMMANDS: Record<string, Command> = {
     flags: { ...HTTP_FLAGS, party: { type: 'string' }, role: { type: 'string' } },
     run: (f, c) => printApi(callAdminApi(api(f, c), 'POST', '/v1/tokens', { party: f.party, role: required(f, 'role') })),
   },
+  'token revoke': {
+    usage: 'token revoke --id ID   (the id printed by token create or token list; takes effect at once)',
+    flags: { ...HTTP_FLAGS, id: { type: 'string' } },
+    run: (f, c) => printApi(callAdminApi(api(f, c), 'POST', `/v1/tokens/${encodeURIComponent(required(f, 'id'))}/revoke`)),
+  },
+  'token list': {
+    usage: 'token list   (ids, parties, roles, revoked; never the tokens themselves)',
+    flags: { ...HTTP_FLAGS },
+    run: (f, c) => printApi(callAdminApi(api(f, c), 'GET', '/v1/tokens')),
+  },
+  'party add-prefix': {
+    usage: 'party add-prefix --gln GLN --prefix GCP   (a manufacturer\'s GS1 Company Prefix: it sees the pedigree of its GTINs)',
+    flags: { ...HTTP_FLAGS, gln: { type: 'string' }, prefix: { type: 'string' } },
+    run: (f, c) =>
+      printApi(callAdminApi(api(f, c), 'POST', `/v1/parties/${encodeURIComponent(required(f, 'gln'))}/company-prefixes`, { prefix: required(f, 'prefix') })),
+  },
   'mosquitto-config': {
     usage: 'mosquitto-config --out DIR --ledger-password PASSWORD   (writes pedigree.passwd and pedigree.acl for mosquitto.conf)',
     flags: { out: { type: 'string' }, 'ledger-username': { type: 'string' }, 'ledger-password': { type: 'string' } },
@@ -104,6 +121,16 @@ export const COMMANDS: Record<string, Command> = {
       }
       process.stdout.write(`FAILED at index ${r.index}: ${r.problem}: ${r.detail}\n`);
       return 1;
+    },
+  },
+  'rebuild-state': {
+    usage: 'rebuild-state   (replays the log into unit state, steps and alerts; stop a PGlite ledger first)',
+    flags: {},
+    async run(_f, c) {
+      const r = await runRebuildState(c, (line) => process.stderr.write(`\r${line}`));
+      process.stderr.write('\n');
+      process.stdout.write(`OK: ${r.entries} entries replayed, ${r.alertsRaised} alerts new, ${r.alertsResolved} no longer raised and resolved\n`);
+      return 0;
     },
   },
 };

@@ -22,6 +22,7 @@ export async function runAudit(config: Config, progress: (line: string) => void)
       devices: createSqlRegistryStore(sql),
       origin: config.logOrigin,
       logVerifier: ed25519NoteVerifier({ name: config.logOrigin, publicKey: signer.publicKey }),
+      ledgerPublicKey: signer.publicKey,
       keyObject: (k) => {
         const r = keys.get(k.publicKey);
         return r.ok ? r.value : k.publicKey;

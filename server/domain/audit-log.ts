@@ -5,6 +5,7 @@ import { leafHash } from '../../schemas/signing/merkle.js';
 import { bytesEqual } from '../../schemas/signing/encoding.js';
 import { parseEnvelope } from '../../schemas/signing/envelope.js';
 import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';
+import { parseCaptureEntry, verifyCaptureEntry } from '../../schemas/signing/capture-entry.js';
 import { openCheckpoint } from '../../schemas/signing/checkpoint.js';
 import type { NoteVerifier } from '../../schemas/signing/signed-note.js';
 import { appendLeaves, EMPTY_FRONTIER, type TreeFrontier } from '../log/append-leaves.js';
@@ -17,6 +18,8 @@ export interface AuditOptions {
   readonly devices: DeviceDirectory;
   readonly origin: string;
   readonly logVerifier: NoteVerifier;
+  /** The ledger's Ed25519 public key: capture entries are signed with it (schemas/signing/capture-entry.ts). */
+  readonly ledgerPublicKey?: Uint8Array;
   readonly keyObject?: (key: DeviceKey) => KeyObject | Uint8Array;
   readonly pageSize?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -77,6 +80,18 @@ export async function auditLog(o: AuditOptions): Promise<AuditResult> {
         const key = keyForSeq(device.keys, env.value.seq);
         const v = key ? verifyEnvelope(env.value, o.keyObject ? o.keyObject(key) : key.publicKey) : undefined;
         if (!v?.ok) return fail(index, 'SIGNATURE_INVALID', `signature of ${env.value.device} seq ${env.value.seq} does not verify`);
+        signatures++;
+      } else if (row.kind === 'capture') {
+        let json: unknown;
+        try {
+          json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(row.bytes));
+        } catch {
+          return fail(index, 'ENTRY_UNREADABLE', 'entry bytes are not UTF-8 JSON');
+        }
+        const entry = parseCaptureEntry(json);
+        if (!entry.ok) return fail(index, 'ENTRY_UNREADABLE', entry.message);
+        const v = o.ledgerPublicKey ? verifyCaptureEntry(entry.value, o.ledgerPublicKey) : undefined;
+        if (!v?.ok) return fail(index, 'SIGNATURE_INVALID', `capture entry of party ${entry.value.party} (capture ${entry.value.captureID}) does not verify with the ledger key`);
         signatures++;
       }
       leaves.push(computed);

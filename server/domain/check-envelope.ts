@@ -47,11 +47,27 @@ export function keyForSeq(keys: readonly DeviceKey[], seq: number): DeviceKey | 
   return found;
 }
 
+/** Looks the topic's device up, then runs every check (the envelope must name the same device as its topic). */
 export async function checkEnvelope(
   topic: string,
   payload: Uint8Array,
   options: CheckEnvelopeOptions,
 ): Promise<CheckEnvelopeResult> {
+  const topicDevice = parseDeviceEventsTopic(topic);
+  const device = topicDevice === undefined ? undefined : await options.devices.findDevice(topicDevice);
+  return checkEnvelopeOf(topic, payload, device, options);
+}
+
+/**
+ * The checks themselves, synchronous and pure given the topic device's record (undefined when not enrolled):
+ * what a worker thread runs (server/adapters/check-pool.ts).
+ */
+export function checkEnvelopeOf(
+  topic: string,
+  payload: Uint8Array,
+  device: DeviceRecord | undefined,
+  options: Pick<CheckEnvelopeOptions, 'maxPayloadBytes' | 'keyObject'>,
+): CheckEnvelopeResult {
   const topicDevice = parseDeviceEventsTopic(topic) ?? null;
   const refuse = (code: RejectionCode, detail: string, extra: Partial<RefusedEnvelope> = {}): RefusedEnvelope => ({
     ok: false,
@@ -83,7 +99,6 @@ export async function checkEnvelope(
       replyTo: topicDevice,
     });
   }
-  const device = await options.devices.findDevice(envelope.device);
   // No receipt for a device the ledger never enrolled: on a shared broker it may be another ledger's device.
   if (!device) return refuse('UNKNOWN_DEVICE', `device ${envelope.device} is not enrolled`, { ...ids, replyTo: null });
   if (device.status !== 'active') return refuse('DEVICE_REVOKED', `device ${envelope.device} is revoked`, ids);
@@ -127,6 +142,7 @@ export async function checkEnvelope(
       eventTime: typeof event.eventTime === 'string' ? new Date(event.eventTime).toISOString() : null,
       event,
       identifiers: eventIdentifiers(event),
+      party: device.party,
     },
   };
 }

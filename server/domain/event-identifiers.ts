@@ -14,6 +14,26 @@ export function canonicalIdentifier(epc: string): string | undefined {
   return f.ok ? f.value : undefined;
 }
 
+/**
+ * The chain key of a unit or container named by an event (DESIGN.md §2): `https://id.gs1.org/01/{gtin}/21/{serial}`
+ * or `https://id.gs1.org/00/{sscc}`, whatever lot (10) or expiry (17) the Digital Link also carries — those are
+ * scanned attributes, not part of the identity. Other identifiers keep their canonical form.
+ */
+export function identifierKey(epc: string): string | undefined {
+  const canonical = canonicalIdentifier(epc);
+  if (canonical === undefined) return undefined;
+  const m = /^https:\/\/id\.gs1\.org\/01\/([0-9]{14})(?:\/22\/[^/?#]+)?(?:\/10\/[^/?#]+)?\/21\/([^/?#]+)/.exec(canonical);
+  if (m) return `https://id.gs1.org/01/${m[1]}/21/${m[2]}`;
+  const q = canonical.indexOf('?');
+  return q < 0 ? canonical : canonical.slice(0, q);
+}
+
+/**
+ * CBV 2.0 §8.9 leaves errorDeclaration out of the event hash, so a declaration has the hash ID of the event it
+ * declares erroneous; its entry is keyed `{hashID}#errorDeclaration`, else it would be taken for a retransmission.
+ */
+export const ERROR_DECLARATION_SUFFIX = '#errorDeclaration';
+
 const LIST_FIELDS = ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'] as const;
 
 /** Every instance-level identifier named by the event (attacker-controlled: non-strings are skipped). */
@@ -21,7 +41,7 @@ export function eventIdentifiers(event: Record<string, unknown>): string[] {
   const out = new Set<string>();
   const add = (v: unknown) => {
     if (typeof v !== 'string') return;
-    const id = canonicalIdentifier(v);
+    const id = identifierKey(v);
     if (id !== undefined) out.add(id);
   };
   add(event.parentID);

@@ -2,7 +2,7 @@
 // one transaction, and send receipts only after its commit. A malformed message never stops ingest.
 import type { Receipt } from '../../schemas/topics.js';
 import type { CandidateEntry, LedgerStore, LedgerSigner, Notifier } from './ports.js';
-import { checkEnvelope, type CheckEnvelopeOptions, type RefusedEnvelope } from './check-envelope.js';
+import { checkEnvelope, type CheckEnvelopeOptions, type CheckEnvelopeResult, type RefusedEnvelope } from './check-envelope.js';
 import { appendEntries, type AppendOutcome } from './append-entries.js';
 
 const RAW_KEPT_BYTES = 4096;
@@ -25,6 +25,8 @@ export interface IngestPipelineOptions extends CheckEnvelopeOptions {
   /** Called after each committed batch with its appended entries (custody rules, alerts hook in here). */
   readonly onAppended?: (appended: readonly AppendOutcome[]) => Promise<void> | void;
   readonly onError?: (error: unknown, context: string) => void;
+  /** Runs the checks elsewhere (a worker pool); default: in this thread. */
+  readonly check?: (topic: string, payload: Uint8Array) => Promise<CheckEnvelopeResult>;
 }
 
 interface Pending {
@@ -60,7 +62,7 @@ export class IngestPipeline {
   }
 
   async #check(topic: string, payload: Uint8Array): Promise<void> {
-    const r = await checkEnvelope(topic, payload, this.#o);
+    const r = this.#o.check ? await this.#o.check(topic, payload) : await checkEnvelope(topic, payload, this.#o);
     if (!r.ok) {
       await this.#reject(topic, payload, r);
       return;

@@ -23,6 +23,13 @@ export const COMMAND_ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'UNAVAILABLE',
+  'ALERT_RESOLVED',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_ALREADY_REVOKED',
+  'LAST_ADMIN_TOKEN',
+  'INVALID_COMPANY_PREFIX',
+  'PREFIX_TAKEN',
+  'PARTY_TOKEN_REQUIRED',
 ] as const;
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 

@@ -1,6 +1,8 @@
 // What the ledger's domain needs from the outside world (STYLE.md habit 6): stores, clock, signer, notifier.
 import type { Receipt } from '../../schemas/topics.js';
+import type { SignedCaptureEntry, UnsignedCaptureEntry } from '../../schemas/signing/capture-entry.js';
 import type { TreeNodeReader } from '../log/tree-nodes.js';
+import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
 
 export type PartyRole = 'admin' | 'manufacturer' | 'distributor' | 'pharmacy' | 'regulator';
 export const PARTY_ROLES: readonly PartyRole[] = ['manufacturer', 'distributor', 'pharmacy', 'regulator'];
@@ -38,6 +40,8 @@ export interface CandidateEntry {
   readonly event: unknown;
   /** Canonical Digital Links of every unit and container the entry touches (its pedigree chains). */
   readonly identifiers: readonly string[];
+  /** GLN of the party that recorded the entry: its device's party, or the capturing party's token (issue 6). */
+  readonly party?: string | null;
 }
 
 export interface StoredEntryRow {
@@ -116,12 +120,16 @@ export interface LedgerSigner {
   signCheckpoint(size: number, root: Uint8Array): string;
   /** A signed message bound to the topic it is published on (schemas/signing/ledger-message.ts). */
   signMessage(kind: 'receipt' | 'alert' | 'recall' | 'checkpoint', body: unknown, topic: string): unknown;
+  /** Signs an EPCIS event captured over HTTP on the capturing party's behalf (schemas/signing/capture-entry.ts). */
+  signCaptureEntry(draft: UnsignedCaptureEntry): SignedCaptureEntry;
 }
 
 /** Where the ledger's messages go (MQTT in production, a list in tests). */
 export interface Notifier {
   sendReceipts(receipts: readonly { device: string; receipt: Receipt }[]): Promise<void>;
   publishCheckpoint(note: string): Promise<void>;
+  /** Publishes an alert (raised or resolved) to `pedigree/v1/sites/{site}/alerts`, signed by the ledger. */
+  publishAlert?(site: string, alert: Record<string, unknown>): Promise<void>;
 }
 
 export interface Clock {
@@ -175,4 +183,255 @@ export interface RegistryStore extends DeviceDirectory {
   findToken(tokenHash: string): Promise<TokenRecord | undefined>;
   revokeToken(id: number): Promise<boolean>;
   countTokens(role: PartyRole): Promise<number>;
+}
+
+// ---- Custody rules (DESIGN.md §6): the projection of the log into unit state, steps and alerts. ----
+
+/** A step with the facts of its entry, as stored. */
+export interface StoredStep {
+  readonly step: UnitStep;
+  readonly facts: CustodyFacts;
+}
+
+/** Everything one application of the rules writes, in one transaction with the new watermark. */
+export interface CustodyWrite {
+  readonly events: readonly CustodyFacts[];
+  /** Earlier entries now declared erroneous. */
+  readonly retractions: readonly { index: number; by: number }[];
+  readonly steps: readonly UnitStep[];
+  readonly deletedSteps: readonly { epc: string; index: number }[];
+  readonly states: readonly UnitState[];
+  readonly raise: readonly RaisedAlert[];
+  readonly resolve: readonly { key: { epc: string; code: string; triggerIndex: number | null }; by: readonly number[]; note: string }[];
+  readonly appliedThrough: number;
+}
+
+/** The operations of one rules transaction; the store holds the rules' single-writer lock for its duration. */
+export interface CustodyTransaction {
+  /** Every entry with index <= this has been applied; -1 when none. */
+  appliedThrough(): Promise<number>;
+  /** Log entries [from, from + count), read in this transaction (PGlite has one connection). */
+  entries(from: number, count: number): Promise<AppliedEntry[]>;
+  /** GLN of the party owning each device's location (fixed at enrolment). */
+  partiesOfDevices(devices: readonly string[]): Promise<Map<string, string>>;
+  /** States of `epcs`, plus every identifier inside the containers `expand`, however deep. */
+  loadStates(epcs: readonly string[], expand: readonly string[]): Promise<UnitState[]>;
+  /** Every stored step of `epcs`, with its entry's facts. */
+  loadSteps(epcs: readonly string[]): Promise<StoredStep[]>;
+  /** The stored steps of `container` after `eventTime` (late packing: what its new contents missed). */
+  containerStepsAfter(container: string, eventTime: string): Promise<StoredStep[]>;
+  /** Identifiers with a step at one of these entries. */
+  epcsOfEntries(indexes: readonly number[]): Promise<string[]>;
+  /** Entry indexes by eventID (an errorDeclaration names the event it corrects by its ID). */
+  entryIndexesByEventId(eventIds: readonly string[]): Promise<Map<string, number>>;
+  /** Alerts the rules raised for `epcs` (those with a trigger entry). */
+  ruleAlertsOf(epcs: readonly string[]): Promise<AlertRecord[]>;
+  /**
+   * Writes everything; returns the alerts newly raised (or reopened, when auto-resolved before) and those resolved.
+   * Raises are applied before resolutions, so an alert can be both in one write.
+   */
+  write(w: CustodyWrite): Promise<{ raised: AlertRecord[]; resolved: AlertRecord[]; inserted: number }>;
+}
+
+export interface UnitView {
+  readonly state: UnitState;
+  /** Steps in pedigree order (eventTime, then index), with their facts. */
+  readonly steps: readonly StoredStep[];
+  readonly partyNames: ReadonlyMap<string, string>;
+  /** Every alert about the unit, open or not. */
+  readonly alerts: readonly AlertRecord[];
+  /** The exact bytes of the unit's latest entry (the last step), for its inclusion proof. */
+  readonly latestEntryBytes: Uint8Array | null;
+  /** Stored tree nodes (`level:index`) of that entry's inclusion proof at the size asked for, read with the view. */
+  readonly proofNodes: ReadonlyMap<string, Uint8Array>;
+}
+
+export interface ContainerNode {
+  readonly state: UnitState;
+  readonly contents: readonly ContainerNode[];
+}
+
+export interface AlertFilter {
+  readonly code?: string;
+  readonly gtin?: string;
+  readonly site?: string;
+  readonly epc?: string;
+  readonly since?: string;
+  readonly status?: AlertStatus | 'unresolved';
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+export interface CustodyStore {
+  /** Runs fn under the rules' single-writer lock in one transaction. */
+  apply<R>(fn: (tx: CustodyTransaction) => Promise<R>): Promise<R>;
+  /** Empties the projection (unit state, steps, facts) and sets the watermark to -1; alerts and their notes stay. */
+  reset(): Promise<void>;
+  /** The unit's state, pedigree, alerts and latest entry; `proofSize`: also that entry's proof nodes at this size. */
+  unitView(epc: string, proofSize?: number): Promise<UnitView | undefined>;
+  /** Whether any unit of this GTIN was ever commissioned. */
+  gtinKnown(gtin: string): Promise<boolean>;
+  /** A container and everything inside it, however deep (depth-limited). */
+  containerTree(epc: string, maxDepth: number): Promise<ContainerNode | undefined>;
+  listAlerts(filter: AlertFilter): Promise<AlertRecord[]>;
+  findAlert(id: number): Promise<AlertRecord | undefined>;
+  /** Records an acknowledgement or resolution with its note and sets the status; undefined if the alert is gone. */
+  recordAlertAction(
+    id: number,
+    action: { action: 'acknowledge' | 'resolve'; note: string; actorParty: string | null; actorRole: string; tokenId: number | null },
+    status: AlertStatus,
+  ): Promise<AlertRecord | undefined>;
+  /** Raises an alert with no trigger entry (a verification); returns undefined when the same one is already open. */
+  raiseUntriggered(alert: RaisedAlert): Promise<AlertRecord | undefined>;
+  /** Resolves open alerts of `ids` no longer raised (rebuild-state): rule alerts of the projection not in `keep`. */
+  resolveRuleAlertsNotIn(keep: ReadonlySet<string>, note: string): Promise<number>;
+}
+
+// ---- Access control, EPCIS 2.0 capture and query (DESIGN.md §9; issue 6). ----
+
+/** What a caller may see (visibility-policy.ts): everything, or what one party was part of, has held or owns. */
+export type AccessScope =
+  | { readonly kind: 'everything' }
+  | {
+      readonly kind: 'party';
+      readonly party: string;
+      readonly role: PartyRole;
+      /** The party's registered locations (SGLN Digital Links). */
+      readonly locations: readonly string[];
+      /** GS1 Company Prefixes registered to a manufacturer: its GTINs (and SSCCs) are those under them. */
+      readonly companyPrefixes: readonly string[];
+    };
+
+export interface TokenListing extends TokenRecord {
+  readonly createdAt: string;
+}
+
+/** One request made with a regulator token (DESIGN.md §9: every regulator query is itself logged). */
+export interface RegulatorQuery {
+  readonly tokenId: number;
+  readonly party: string | null;
+  readonly method: string;
+  /** Path and query string as requested. */
+  readonly target: string;
+  readonly status: number;
+}
+
+export interface RegulatorQueryRecord extends RegulatorQuery {
+  readonly id: number;
+  readonly at: string;
+}
+
+/** Parties' company prefixes, tokens, what a party has held, and the regulator query record. */
+export interface AccessStore {
+  companyPrefixes(party: string): Promise<string[]>;
+  /** False when the prefix is already registered to that party. */
+  addCompanyPrefix(party: string, prefix: string): Promise<boolean>;
+  /** The party that registered a prefix overlapping `prefix` (one is a prefix of the other), if any. */
+  overlappingPrefix(prefix: string): Promise<{ party: string; prefix: string } | undefined>;
+  /** SGLN Digital Links of the party's locations. */
+  locationsOf(party: string): Promise<string[]>;
+  /** Whether `party` recorded an entry that touched `epc`, directly or through a container: it has held it. */
+  hasHeld(party: string, epc: string): Promise<boolean>;
+  listTokens(): Promise<TokenListing[]>;
+  findTokenById(id: number): Promise<TokenRecord | undefined>;
+  recordRegulatorQuery(q: RegulatorQuery): Promise<void>;
+  listRegulatorQueries(filter: { party?: string; since?: string; beforeId?: number; limit: number }): Promise<RegulatorQueryRecord[]>;
+}
+
+/** An EPCIS identifier condition: any of the spellings in `values`, or any identifier starting with one of `prefixes`. */
+export interface IdentifierMatch {
+  readonly values: readonly string[];
+  readonly prefixes: readonly string[];
+  /** Canonical chain keys (entry_units) of the GS1 identifiers among the values: an indexed way in. */
+  readonly keys: readonly string[];
+}
+
+/** A parsed EPCIS 2.0 SimpleEventQuery (epcis-event-query.ts); conditions are ANDed, the values of one ORed. */
+export interface EpcisEventQuery {
+  readonly eventTypes?: readonly string[];
+  readonly eventTime: { readonly ge?: string; readonly lt?: string };
+  readonly recordTime: { readonly ge?: string; readonly lt?: string };
+  readonly actions?: readonly string[];
+  readonly bizSteps?: readonly string[];
+  readonly dispositions?: readonly string[];
+  readonly readPoint?: IdentifierMatch;
+  readonly bizLocation?: IdentifierMatch;
+  /** epcList and childEPCs. */
+  readonly epc?: IdentifierMatch;
+  readonly parentID?: IdentifierMatch;
+  /** Every EPC field: parentID, epcList, childEPCs, inputEPCList, outputEPCList. */
+  readonly anyEPC?: IdentifierMatch;
+  /** quantityList and childQuantityList epcClass. */
+  readonly epcClass?: IdentifierMatch;
+  readonly eventIDs?: readonly string[];
+  readonly orderBy?: 'eventTime' | 'recordTime';
+  readonly orderDirection: 'ASC' | 'DESC';
+}
+
+/** Where a page ended: the order key (ISO time, or null when ordered by log index) and the index. */
+export interface EpcisPageCursor {
+  readonly key: string | null;
+  readonly index: number;
+}
+
+export interface EpcisEventRow {
+  readonly index: number;
+  readonly kind: CandidateEntry['kind'];
+  /** The exact entry bytes: the event is read from them, as recorded. */
+  readonly bytes: Uint8Array;
+  /** The ledger's key for the event: its CBV 2.0 event hash ID (with a suffix for an errorDeclaration). */
+  readonly eventId: string | null;
+  /** EPCIS recordTime: when the ledger appended the entry (ISO 8601). */
+  readonly recordTime: string;
+  /** The order key of this row, for the next page's cursor. */
+  readonly cursorKey: string | null;
+}
+
+/** EPCIS queries over the log's jsonb query copy, in SQL (never the whole log in memory). */
+export interface EpcisEventStore {
+  queryEvents(query: EpcisEventQuery, scope: AccessScope, page: { readonly after?: EpcisPageCursor; readonly limit: number }): Promise<EpcisEventRow[]>;
+  /** min(cap, number of matching events). */
+  countEvents(query: EpcisEventQuery, scope: AccessScope, cap: number): Promise<number>;
+}
+
+export type CaptureErrorBehaviour = 'rollback' | 'proceed';
+
+/** An RFC 7807 problem in a capture job (EPCIS 2.0 REST binding, CaptureJob.errors). */
+export interface CaptureProblem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  /** JSON pointer into the captured document. */
+  readonly pointer?: string;
+}
+
+export interface CaptureOutcome {
+  /** Position in the document's eventList. */
+  readonly position: number;
+  readonly eventID: string;
+  readonly status: 'accepted' | 'duplicate';
+  readonly index: number;
+}
+
+export interface CaptureJobRecord {
+  readonly captureID: string;
+  readonly party: string;
+  readonly tokenId: number;
+  readonly behaviour: CaptureErrorBehaviour;
+  readonly eventCount: number;
+  readonly running: boolean;
+  readonly success: boolean;
+  readonly errors: readonly CaptureProblem[];
+  readonly outcomes: readonly CaptureOutcome[];
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+}
+
+export interface CaptureJobStore {
+  insertJob(job: Pick<CaptureJobRecord, 'captureID' | 'party' | 'tokenId' | 'behaviour' | 'eventCount' | 'errors'>): Promise<void>;
+  finishJob(captureID: string, result: Pick<CaptureJobRecord, 'success' | 'errors' | 'outcomes'>): Promise<void>;
+  findJob(captureID: string): Promise<CaptureJobRecord | undefined>;
+  /** Jobs still marked running when a ledger starts were cut off by a stop: they are marked failed with `problem`. */
+  failRunningJobs(problem: CaptureProblem): Promise<number>;
 }

@@ -9,6 +9,9 @@ import { bearerAuth, type AuthVariables } from './auth.js';
 import { problem, problemFromError } from './problem.js';
 import { logRoutes } from './log-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { custodyRoutes, type CustodyRoutesOptions } from './custody-routes.js';
+import { alertRoutes } from './alert-routes.js';
+import { installAccessControl, recordRegulatorQueries, type AccessControlOptions } from './access-control.js';
 
 export interface AppOptions {
   readonly store: LedgerStore;
@@ -19,6 +22,10 @@ export interface AppOptions {
   readonly health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   readonly onDeviceChanged?: (device: string, change: 'revoked' | 'rotated') => void;
   readonly onError?: (error: unknown) => void;
+  /** Verification, units, containers and alerts (custody rules). */
+  readonly custody?: CustodyRoutesOptions;
+  /** Token admin, company prefixes, regulator query record, EPCIS 2.0 capture and query, visibility (issue 6). */
+  readonly accessControl?: AccessControlOptions;
 }
 
 export function createApp(o: AppOptions): Hono<{ Variables: AuthVariables }> {
@@ -29,6 +36,7 @@ export function createApp(o: AppOptions): Hono<{ Variables: AuthVariables }> {
   });
   app.get('/metrics', async (c) => c.body(await o.metrics.metrics(), 200, { 'Content-Type': o.metrics.contentType }));
   app.use('/v1/*', bearerAuth(o.registry));
+  if (o.accessControl) app.use('*', recordRegulatorQueries({ access: o.accessControl.access, ...(o.onError ? { onError: o.onError } : {}) }));
   app.route('/', logRoutes({ store: o.store, signer: o.signer }));
   app.route(
     '/',
@@ -39,6 +47,13 @@ export function createApp(o: AppOptions): Hono<{ Variables: AuthVariables }> {
       ...(o.onDeviceChanged ? { onDeviceChanged: o.onDeviceChanged } : {}),
     }),
   );
+  if (o.accessControl) {
+    installAccessControl(app, o.accessControl, { registry: o.registry, ...(o.custody ? { custody: o.custody.custody } : {}), ...(o.onError ? { onError: o.onError } : {}) });
+  }
+  if (o.custody) {
+    app.route('/', custodyRoutes(o.custody));
+    app.route('/', alertRoutes({ custody: o.custody.custody, ...(o.custody.notifier ? { notifier: o.custody.notifier } : {}) }));
+  }
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {
     if (e instanceof PedigreeError) return problemFromError(c, e);

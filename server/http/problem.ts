@@ -26,6 +26,13 @@ const STATUS: Record<CommandErrorCode, ContentfulStatusCode> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   UNAVAILABLE: 503,
+  ALERT_RESOLVED: 409,
+  TOKEN_NOT_FOUND: 404,
+  TOKEN_ALREADY_REVOKED: 409,
+  LAST_ADMIN_TOKEN: 409,
+  INVALID_COMPANY_PREFIX: 400,
+  PREFIX_TAKEN: 409,
+  PARTY_TOKEN_REQUIRED: 403,
 };
 
 export function statusOf(code: CommandErrorCode): ContentfulStatusCode {

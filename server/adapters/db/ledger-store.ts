@@ -64,6 +64,7 @@ async function readNodes(db: SqlExecutor, keys: readonly NodeKey[]): Promise<Map
   const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
     'SELECT n.level, n.idx, n.hash FROM tree_nodes n JOIN unnest($1::int[], $2::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx',
     [levels, indexes],
+    { prepare: true }, // every proof a verification serves
   );
   for (const r of rows) out.set(`${r.level}:${Number(r.idx)}`, toBytes(r.hash));
   return out;
@@ -106,9 +107,9 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
       await insertRows(
         tx,
         'entries',
-        ['idx', 'leaf_hash', 'bytes', 'kind', 'device', 'seq', 'event_id', 'event_time', 'event'],
-        ['', '', '', '', '', '', '', 'timestamptz', 'jsonb'],
-        rows.map((r) => [r.index, r.leafHash, r.bytes, r.kind, r.device, r.seq, r.eventId, r.eventTime, JSON.stringify(r.event)]),
+        ['idx', 'leaf_hash', 'bytes', 'kind', 'device', 'seq', 'event_id', 'event_time', 'event', 'party'],
+        ['', '', '', '', '', '', '', 'timestamptz', 'jsonb', ''],
+        rows.map((r) => [r.index, r.leafHash, r.bytes, r.kind, r.device, r.seq, r.eventId, r.eventTime, JSON.stringify(r.event), r.party ?? null]),
       );
     },
     async insertUnitLinks(links) {

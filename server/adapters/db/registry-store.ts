@@ -137,6 +137,7 @@ export function createSqlRegistryStore(db: SqlClient): RegistryStore {
       const rows = await db.query<{ id: number; party: string | null; role: PartyRole; revoked: boolean }>(
         'SELECT id, party, role, revoked FROM tokens WHERE token_hash = $1',
         [tokenHash],
+        { prepare: true }, // every authenticated request
       );
       return rows[0];
     },

@@ -63,10 +63,17 @@ export const entries = pgTable(
     /** Query copy only: jsonb reorders keys, so `bytes` is what is verified and hashed. */
     event: jsonb('event'),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** GLN of the party that recorded the entry (its device's, or the capturing token's): visibility (issue 6). */
+    party: text('party'),
   },
   (t) => [
     uniqueIndex('entries_device_seq').on(t.device, t.seq),
     uniqueIndex('entries_event_id').on(t.eventId),
+    // EPCIS queries (issue 6): containment (@>) on the query copy, eventTime ranges, recordTime (nearly in index order: BRIN), party.
+    index('entries_event').using('gin', t.event.op('jsonb_path_ops')),
+    index('entries_event_time').on(t.eventTime),
+    index('entries_received_at').using('brin', t.receivedAt),
+    index('entries_party').on(t.party),
   ],
 );
 
@@ -128,4 +135,177 @@ export const tokens = pgTable('tokens', {
   role: text('role').notNull(),
   createdAt: createdAt(),
   revoked: boolean('revoked').notNull().default(false),
+});
+
+// ---- Custody rules (DESIGN.md §6): a projection of the log, rebuildable from the entries alone. ----
+
+/** The custody facts of each entry, parsed once from its event: what the rules fold instead of re-reading JSON. */
+export const custodyEvents = pgTable('custody_events', {
+  index: int8('idx').primaryKey(),
+  eventTime: timestamp('event_time', { withTimezone: true, mode: 'string' }).notNull(),
+  /** The local date at the read point (eventTime in eventTimeZoneOffset), for expiry checks. */
+  eventDate: text('event_date').notNull(),
+  type: text('type').notNull(),
+  action: text('action'),
+  bizStep: text('biz_step'),
+  disposition: text('disposition'),
+  /** GLN of the party whose device recorded the event (null for ledger entries). */
+  party: text('party'),
+  location: text('location'),
+  sourceParty: text('source_party'),
+  destinationParty: text('destination_party'),
+  destinationLocation: text('destination_location'),
+  parent: text('parent'),
+  /** ILMD lot and expiry (commissioning). */
+  lot: text('lot'),
+  expiry: text('expiry'),
+  /** For an errorDeclaration: the entry it declares erroneous. */
+  corrects: int8('corrects'),
+  /** Set when a later errorDeclaration retracts this entry. */
+  retractedBy: int8('retracted_by'),
+});
+
+/** Every identifier an entry affects, directly or through a container (`via`): each unit's custody steps. */
+export const unitSteps = pgTable(
+  'unit_steps',
+  {
+    epc: text('epc').notNull(),
+    entryIndex: int8('entry_idx').notNull(),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'string' }).notNull(),
+    /** object | parent | child | via */
+    role: text('role').notNull(),
+    via: text('via'),
+    /** Lot and expiry as scanned in this event (a Digital Link's (10) and (17)), if any. */
+    lot: text('lot'),
+    expiry: text('expiry'),
+  },
+  (t) => [primaryKey({ columns: [t.epc, t.entryIndex] }), index('unit_steps_entry').on(t.entryIndex)],
+);
+
+/** Current state of each unit and container (DESIGN.md §6). */
+export const unitState = pgTable(
+  'unit_state',
+  {
+    epc: text('epc').primaryKey(),
+    kind: text('kind').notNull(), // unit | container
+    gtin: text('gtin'),
+    serial: text('serial'),
+    sscc: text('sscc'),
+    state: text('state').notNull(),
+    commissionedIndex: int8('commissioned_idx'),
+    lot: text('lot'),
+    expiry: text('expiry'),
+    owner: text('owner'),
+    custodian: text('custodian'),
+    location: text('location'),
+    custodyIndex: int8('custody_idx'),
+    destinationParty: text('destination_party'),
+    destinationLocation: text('destination_location'),
+    shipIndex: int8('ship_idx'),
+    terminalIndex: int8('terminal_idx'),
+    container: text('container'),
+    containerIndex: int8('container_idx'),
+    recalled: boolean('recalled').notNull().default(false),
+    recallIndex: int8('recall_idx'),
+    quarantined: boolean('quarantined').notNull().default(false),
+    unknownAlerted: boolean('unknown_alerted').notNull().default(false),
+    lastIndex: int8('last_idx').notNull(),
+    lastEventTime: timestamp('last_event_time', { withTimezone: true, mode: 'string' }).notNull(),
+  },
+  (t) => [index('unit_state_container').on(t.container), index('unit_state_gtin').on(t.gtin)],
+);
+
+/** Alerts raised by the rules (trigger = the suspect entry) or by a verification (no trigger). */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull(),
+    severity: text('severity').notNull(),
+    epc: text('epc').notNull(),
+    gtin: text('gtin'),
+    serial: text('serial'),
+    sscc: text('sscc'),
+    triggerIndex: int8('trigger_idx'),
+    evidence: int8('evidence').array().notNull(),
+    /** GLNs of the parties (sites) concerned: each is told on pedigree/v1/sites/{gln}/alerts. */
+    sites: text('sites').array().notNull(),
+    detail: text('detail').notNull(),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'string' }),
+    status: text('status').notNull(), // open | acknowledged | resolved
+    resolvedBy: int8('resolved_by').array(),
+    raisedAt: timestamp('raised_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('alerts_key').on(t.epc, t.code, t.triggerIndex),
+    index('alerts_epc').on(t.epc),
+    index('alerts_gtin').on(t.gtin),
+  ],
+);
+
+/** What was done to an alert, with the note: acknowledged, resolved (by a person) or auto-resolved (by an entry). */
+export const alertActions = pgTable(
+  'alert_actions',
+  {
+    id: serial('id').primaryKey(),
+    alertId: integer('alert_id').notNull(),
+    action: text('action').notNull(), // acknowledge | resolve | auto_resolve
+    note: text('note').notNull(),
+    actorParty: text('actor_party'),
+    actorRole: text('actor_role'),
+    tokenId: integer('token_id'),
+    entries: int8('entries').array(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('alert_actions_alert').on(t.alertId, t.id)],
+);
+
+/** The projection's watermark: every entry with index <= appliedThrough has been applied (single row, id 1). */
+export const custodyProgress = pgTable('custody_progress', {
+  id: smallint('id').primaryKey(),
+  appliedThrough: int8('applied_through').notNull(),
+});
+
+// ---- Access control and the EPCIS 2.0 interface (DESIGN.md §9; issue 6). ----
+
+/** GS1 Company Prefixes an admin registered to a manufacturer: the GTINs it owns (visibility-policy.ts). */
+export const partyCompanyPrefixes = pgTable(
+  'party_company_prefixes',
+  {
+    party: text('party').notNull().references(() => parties.gln),
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.party, t.prefix] }), index('party_company_prefixes_prefix').on(t.prefix)],
+);
+
+/** Every request made with a regulator token: who, what, when (DESIGN.md §9). Listed by admins. */
+export const regulatorQueries = pgTable(
+  'regulator_queries',
+  {
+    id: serial('id').primaryKey(),
+    tokenId: integer('token_id').notNull(),
+    party: text('party'),
+    method: text('method').notNull(),
+    target: text('target').notNull(),
+    status: smallint('status').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('regulator_queries_party').on(t.party, t.id)],
+);
+
+/** EPCIS capture jobs (POST /epcis/capture): state, errors and per-event outcomes, read by GET /epcis/capture/{id}. */
+export const captureJobs = pgTable('capture_jobs', {
+  captureId: text('capture_id').primaryKey(),
+  party: text('party').notNull(),
+  tokenId: integer('token_id').notNull(),
+  behaviour: text('behaviour').notNull(), // rollback | proceed
+  eventCount: integer('event_count').notNull(),
+  running: boolean('running').notNull().default(true),
+  success: boolean('success').notNull().default(true),
+  errors: jsonb('errors').notNull(),
+  outcomes: jsonb('outcomes').notNull(),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
 });

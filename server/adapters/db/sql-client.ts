@@ -1,6 +1,7 @@
 // One small SQL interface over PGlite (embedded) and node-postgres (production): raw SQL on hot paths, migrations by drizzle.
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -11,7 +12,22 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface SqlExecutor {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * `prepare`: a constant statement run often (hot read paths): on PostgreSQL it is prepared once per connection and
+   * its plan reused, saving the parse and plan of every call. Never for statements whose text varies.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: { readonly prepare?: boolean }): Promise<T[]>;
+}
+
+const statementNames = new Map<string, string>();
+/** A stable name per statement text, for node-postgres named (prepared) statements. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `pdg_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -59,14 +75,18 @@ async function openPglite(dataDir: string): Promise<SqlClient> {
 
 async function openPostgres(url: string, poolSize: number): Promise<SqlClient> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server drops (restart, admin kill) errors on the pool; unhandled, that kills the process.
+  // The pool replaces it on next use, and the query that needs it reports the failure.
+  pool.on('error', () => undefined);
   // Fail fast with the connection error rather than on first use.
   const probe = await pool.connect();
   probe.release();
   await migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     dialect: 'postgres',
-    async query<T>(text: string, params?: readonly unknown[]) {
-      const r = await pool.query(text, params as unknown[] | undefined);
+    async query<T>(text: string, params?: readonly unknown[], options?: { readonly prepare?: boolean }) {
+      const values = params as unknown[] | undefined;
+      const r = options?.prepare ? await pool.query({ name: statementName(text), text, ...(values ? { values } : {}) }) : await pool.query(text, values);
       return r.rows as T[];
     },
     async transaction(fn) {
@@ -74,8 +94,9 @@ async function openPostgres(url: string, poolSize: number): Promise<SqlClient> {
       try {
         await conn.query('BEGIN');
         const result = await fn({
-          async query<T>(text: string, params?: readonly unknown[]) {
-            const r = await conn.query(text, params as unknown[] | undefined);
+          async query<T>(text: string, params?: readonly unknown[], options?: { readonly prepare?: boolean }) {
+            const values = params as unknown[] | undefined;
+            const r = options?.prepare ? await conn.query({ name: statementName(text), text, ...(values ? { values } : {}) }) : await conn.query(text, values);
             return r.rows as T[];
           },
         });

@@ -1,0 +1,5 @@
+// Entry of the check worker threads: registers the TypeScript loader (tsx) in the thread, then loads the worker.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./check-worker.ts');

@@ -1,0 +1,545 @@
+// CustodyStore on SQL (PostgreSQL or PGlite): the rules transaction (one multi-table statement on the hot path, column
+// arrays through unnest), the unit view served to verification in one round trip, containers, alerts.
+import { ALERT_SEVERITY, type AlertCode, type AlertSeverity } from '../../../schemas/codes.js';
+import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
+import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, StoredStep, UnitView } from '../../domain/ports.js';
+import type { SqlClient, SqlExecutor } from './sql-client.js';
+
+/** Advisory lock held by the single writer of the custody projection (distinct from the log's append lock). */
+const RULES_LOCK = 0x70656472; // 'pedr'
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+type Row = Record<string, unknown>;
+
+function iso(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '';
+  const d = v instanceof Date ? v : new Date(String(v));
+  return d.toISOString();
+}
+const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+function numArray(v: unknown): number[] | null {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(Number);
+  const s = String(v).replace(/[{}]/g, '');
+  return s === '' ? [] : s.split(',').map(Number);
+}
+function textArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (v === null || v === undefined) return [];
+  const s = String(v).replace(/[{}"]/g, '');
+  return s === '' ? [] : s.split(',');
+}
+function toBytes(v: unknown): Uint8Array | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return new Uint8Array(Buffer.from(v.replace(/^\\x/, ''), 'hex'));
+  const b = v as Uint8Array;
+  return b.constructor !== Uint8Array ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
+}
+
+const STATE_COLUMNS = [
+  'epc', 'kind', 'gtin', 'serial', 'sscc', 'state', 'commissioned_idx', 'lot', 'expiry', 'owner', 'custodian', 'location',
+  'custody_idx', 'destination_party', 'destination_location', 'ship_idx', 'terminal_idx', 'container', 'container_idx',
+  'recalled', 'recall_idx', 'quarantined', 'unknown_alerted', 'last_idx', 'last_event_time',
+] as const;
+const STATE_TYPES = [
+  'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text',
+  'bigint', 'bigint', 'text', 'bigint', 'boolean', 'bigint', 'boolean', 'boolean', 'bigint', 'timestamptz',
+] as const;
+const STATE_SELECT = STATE_COLUMNS.join(', ');
+
+function stateValues(s: UnitState): unknown[] {
+  return [
+    s.epc, s.kind, s.gtin, s.serial, s.sscc, s.state, s.commissionedIndex, s.lot, s.expiry, s.owner, s.custodian, s.location,
+    s.custodyIndex, s.destinationParty, s.destinationLocation, s.shipIndex, s.terminalIndex, s.container, s.containerIndex,
+    s.recalled, s.recallIndex, s.quarantined, s.unknownAlerted, s.lastIndex, s.lastEventTime === '' ? EPOCH : s.lastEventTime,
+  ];
+}
+
+export function mapState(r: Row): UnitState {
+  return {
+    epc: String(r.epc),
+    kind: r.kind === 'container' ? 'container' : 'unit',
+    gtin: text(r.gtin),
+    serial: text(r.serial),
+    sscc: text(r.sscc),
+    state: String(r.state) as UnitStateName,
+    commissionedIndex: num(r.commissioned_idx),
+    lot: text(r.lot),
+    expiry: text(r.expiry),
+    owner: text(r.owner),
+    custodian: text(r.custodian),
+    location: text(r.location),
+    custodyIndex: num(r.custody_idx),
+    destinationParty: text(r.destination_party),
+    destinationLocation: text(r.destination_location),
+    shipIndex: num(r.ship_idx),
+    terminalIndex: num(r.terminal_idx),
+    container: text(r.container),
+    containerIndex: num(r.container_idx),
+    recalled: r.recalled === true || r.recalled === 't',
+    recallIndex: num(r.recall_idx),
+    quarantined: r.quarantined === true || r.quarantined === 't',
+    unknownAlerted: r.unknown_alerted === true || r.unknown_alerted === 't',
+    lastIndex: Number(r.last_idx),
+    lastEventTime: iso(r.last_event_time),
+  };
+}
+
+const FACT_COLUMNS = [
+  'idx', 'event_time', 'event_date', 'type', 'action', 'biz_step', 'disposition', 'party', 'location', 'source_party',
+  'destination_party', 'destination_location', 'parent', 'lot', 'expiry', 'corrects', 'retracted_by',
+] as const;
+const FACT_TYPES = [
+  'bigint', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  'bigint', 'bigint',
+] as const;
+
+function factValues(f: CustodyFacts): unknown[] {
+  return [
+    f.index, f.eventTime, f.eventDate, f.type, f.action, f.bizStep, f.disposition, f.party, f.location, f.sourceParty,
+    f.destinationParty, f.destinationLocation, f.parent, f.lot, f.expiry, f.corrects, f.retractedBy,
+  ];
+}
+
+function mapFacts(r: Row): CustodyFacts {
+  return {
+    index: Number(r.idx),
+    eventTime: iso(r.event_time),
+    eventDate: String(r.event_date),
+    type: String(r.type),
+    action: text(r.action),
+    bizStep: text(r.biz_step),
+    disposition: text(r.disposition),
+    party: text(r.party),
+    location: text(r.location),
+    sourceParty: text(r.source_party),
+    destinationParty: text(r.destination_party),
+    destinationLocation: text(r.destination_location),
+    parent: text(r.parent),
+    lot: text(r.lot),
+    expiry: text(r.expiry),
+    corrects: num(r.corrects),
+    retractedBy: num(r.retracted_by),
+  };
+}
+
+const STEP_COLUMNS = ['epc', 'entry_idx', 'event_time', 'role', 'via', 'lot', 'expiry'] as const;
+const STEP_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', 'text'] as const;
+
+function mapStep(r: Row): UnitStep {
+  return {
+    epc: String(r.epc),
+    index: Number(r.entry_idx),
+    eventTime: iso(r.step_time ?? r.event_time),
+    role: String(r.role) as UnitStep['role'],
+    via: text(r.via),
+    lot: text(r.step_lot),
+    expiry: text(r.step_expiry),
+  };
+}
+
+const STEP_SELECT = `SELECT s.epc, s.entry_idx, s.event_time AS step_time, s.role, s.via, s.lot AS step_lot, s.expiry AS step_expiry,
+  e.idx, e.event_time, e.event_date, e.type, e.action, e.biz_step, e.disposition, e.party, e.location, e.source_party,
+  e.destination_party, e.destination_location, e.parent, e.lot, e.expiry, e.corrects, e.retracted_by
+  FROM unit_steps s JOIN custody_events e ON e.idx = s.entry_idx`;
+
+function mapAlert(r: Row): AlertRecord {
+  const code = String(r.code) as AlertCode;
+  return {
+    id: Number(r.id),
+    code,
+    severity: (text(r.severity) ?? ALERT_SEVERITY[code]) as AlertSeverity,
+    epc: String(r.epc),
+    gtin: text(r.gtin),
+    serial: text(r.serial),
+    sscc: text(r.sscc),
+    triggerIndex: num(r.trigger_idx),
+    evidence: numArray(r.evidence) ?? [],
+    sites: textArray(r.sites),
+    detail: String(r.detail),
+    eventTime: isoOrNull(r.event_time),
+    status: String(r.status) as AlertStatus,
+    resolvedBy: numArray(r.resolved_by),
+    raisedAt: iso(r.raised_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+function mapAction(r: Row): AlertAction {
+  return {
+    action: String(r.action) as AlertAction['action'],
+    note: String(r.note),
+    actorParty: text(r.actor_party),
+    actorRole: text(r.actor_role),
+    entries: numArray(r.entries),
+    at: iso(r.at),
+  };
+}
+
+/** `unnest($n::type[], …)` over column arrays: one statement whatever the row count, no parameter limit. */
+function unnest(params: unknown[], columns: readonly (readonly unknown[])[], types: readonly string[]): string {
+  return `unnest(${columns.map((c, i) => `$${params.push(c)}::${types[i]}[]`).join(', ')})`;
+}
+
+function transpose(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => []);
+  for (const r of rows) for (let i = 0; i < width; i++) cols[i]!.push(r[i]);
+  return cols;
+}
+
+function custodyTransaction(tx: SqlExecutor): CustodyTransaction {
+  return {
+    async appliedThrough() {
+      const rows = await tx.query<{ applied_through: number }>('SELECT applied_through FROM custody_progress WHERE id = 1');
+      return rows[0] ? Number(rows[0].applied_through) : -1;
+    },
+    async entries(from, count) {
+      const rows = await tx.query<Row>(
+        'SELECT idx, event_id, event_time, device, party, event FROM entries WHERE idx >= $1 ORDER BY idx LIMIT $2',
+        [from, count],
+      );
+      return rows.map((r) => ({
+        index: Number(r.idx),
+        eventId: text(r.event_id),
+        eventTime: isoOrNull(r.event_time),
+        device: text(r.device),
+        party: text(r.party),
+        event: typeof r.event === 'string' ? JSON.parse(r.event) : r.event,
+      }));
+    },
+    async partiesOfDevices(devices) {
+      const out = new Map<string, string>();
+      if (devices.length === 0) return out;
+      const rows = await tx.query<{ device: string; party: string }>(
+        'SELECT d.device, l.party FROM devices d JOIN locations l ON l.sgln = d.location WHERE d.device = ANY($1::text[])',
+        [devices],
+      );
+      for (const r of rows) out.set(r.device, r.party);
+      return out;
+    },
+    async loadStates(epcs, expand) {
+      if (epcs.length === 0 && expand.length === 0) return [];
+      const rows =
+        expand.length === 0
+          ? await tx.query<Row>(`SELECT ${STATE_SELECT} FROM unit_state WHERE epc = ANY($1::text[])`, [epcs])
+          : await tx.query<Row>(
+              `WITH RECURSIVE inside(epc, depth) AS (
+                 SELECT epc, 1 FROM unit_state WHERE container = ANY($2::text[])
+                 UNION
+                 SELECT u.epc, i.depth + 1 FROM unit_state u JOIN inside i ON u.container = i.epc WHERE i.depth < 32
+               )
+               SELECT ${STATE_SELECT} FROM unit_state WHERE epc = ANY($1::text[])
+               UNION SELECT ${STATE_SELECT} FROM unit_state WHERE epc IN (SELECT epc FROM inside)`,
+              [epcs, expand],
+            );
+      return rows.map(mapState);
+    },
+    async loadSteps(epcs) {
+      if (epcs.length === 0) return [];
+      const rows = await tx.query<Row>(`${STEP_SELECT} WHERE s.epc = ANY($1::text[])`, [epcs]);
+      return rows.map((r): StoredStep => ({ step: mapStep(r), facts: mapFacts(r) }));
+    },
+    async containerStepsAfter(container, eventTime) {
+      const rows = await tx.query<Row>(`${STEP_SELECT} WHERE s.epc = $1 AND s.event_time > $2::timestamptz`, [container, eventTime]);
+      return rows.map((r): StoredStep => ({ step: mapStep(r), facts: mapFacts(r) }));
+    },
+    async epcsOfEntries(indexes) {
+      if (indexes.length === 0) return [];
+      const rows = await tx.query<{ epc: string }>('SELECT DISTINCT epc FROM unit_steps WHERE entry_idx = ANY($1::bigint[])', [indexes]);
+      return rows.map((r) => r.epc);
+    },
+    async entryIndexesByEventId(eventIds) {
+      const out = new Map<string, number>();
+      if (eventIds.length === 0) return out;
+      const rows = await tx.query<{ event_id: string; idx: number }>('SELECT event_id, idx FROM entries WHERE event_id = ANY($1::text[])', [eventIds]);
+      for (const r of rows) out.set(r.event_id, Number(r.idx));
+      return out;
+    },
+    async ruleAlertsOf(epcs) {
+      if (epcs.length === 0) return [];
+      const rows = await tx.query<Row>('SELECT * FROM alerts WHERE epc = ANY($1::text[]) AND trigger_idx IS NOT NULL', [epcs]);
+      return rows.map(mapAlert);
+    },
+    async write(w: CustodyWrite) {
+      // The hot path in one statement: facts, steps, states and the watermark (data-modifying CTEs).
+      const params: unknown[] = [];
+      const parts: string[] = [];
+      if (w.events.length > 0) {
+        const src = unnest(params, transpose(w.events.map(factValues), FACT_COLUMNS.length), FACT_TYPES);
+        parts.push(`ev AS (INSERT INTO custody_events (${FACT_COLUMNS.join(', ')}) SELECT * FROM ${src} ON CONFLICT (idx) DO NOTHING)`);
+      }
+      if (w.steps.length > 0) {
+        const rows = w.steps.map((s) => [s.epc, s.index, s.eventTime, s.role, s.via, s.lot, s.expiry]);
+        const src = unnest(params, transpose(rows, STEP_COLUMNS.length), STEP_TYPES);
+        parts.push(`st AS (INSERT INTO unit_steps (${STEP_COLUMNS.join(', ')}) SELECT * FROM ${src} ON CONFLICT (epc, entry_idx) DO NOTHING)`);
+      }
+      if (w.states.length > 0) {
+        const src = unnest(params, transpose(w.states.map(stateValues), STATE_COLUMNS.length), STATE_TYPES);
+        const set = STATE_COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+        parts.push(`us AS (INSERT INTO unit_state (${STATE_SELECT}) SELECT * FROM ${src} ON CONFLICT (epc) DO UPDATE SET ${set})`);
+      }
+      const through = `$${params.push(w.appliedThrough)}::bigint`;
+      await tx.query(
+        `${parts.length > 0 ? `WITH ${parts.join(',\n')}\n` : ''}INSERT INTO custody_progress (id, applied_through) VALUES (1, ${through})
+         ON CONFLICT (id) DO UPDATE SET applied_through = EXCLUDED.applied_through`,
+        params,
+      );
+      // The rarer writes: retractions, removed steps, alerts.
+      if (w.retractions.length > 0) {
+        await tx.query(
+          'UPDATE custody_events c SET retracted_by = r.by FROM unnest($1::bigint[], $2::bigint[]) AS r(idx, by) WHERE c.idx = r.idx',
+          [w.retractions.map((r) => r.index), w.retractions.map((r) => r.by)],
+        );
+      }
+      if (w.deletedSteps.length > 0) {
+        await tx.query(
+          'DELETE FROM unit_steps s USING unnest($1::text[], $2::bigint[]) AS d(epc, idx) WHERE s.epc = d.epc AND s.entry_idx = d.idx',
+          [w.deletedSteps.map((d) => d.epc), w.deletedSteps.map((d) => d.index)],
+        );
+      }
+      const raised: AlertRecord[] = [];
+      let inserted = 0;
+      for (let start = 0; start < w.raise.length; start += 2000) {
+        const params: unknown[] = [];
+        const tuples = w.raise.slice(start, start + 2000).map((a) => {
+          const [gtin, serial, sscc] = keyParts(a.epc);
+          const p = (v: unknown, cast = '') => `$${params.push(v)}${cast}`;
+          return `(${p(a.code)}, ${p(ALERT_SEVERITY[a.code])}, ${p(a.epc)}, ${p(gtin)}, ${p(serial)}, ${p(sscc)}, ${p(a.triggerIndex, '::bigint')},
+            ${p(a.evidence, '::bigint[]')}, ${p(a.sites, '::text[]')}, ${p(a.detail)}, ${p(a.eventTime, '::timestamptz')}, 'open')`;
+        });
+        // A rule alert the rules resolved (resolved_by set) and raise again is reopened; one a person resolved stays so.
+        const rows = await tx.query<Row>(
+          `INSERT INTO alerts (code, severity, epc, gtin, serial, sscc, trigger_idx, evidence, sites, detail, event_time, status)
+           VALUES ${tuples.join(',')}
+           ON CONFLICT (epc, code, trigger_idx) DO UPDATE SET status = 'open', resolved_by = NULL, updated_at = now()
+             WHERE alerts.status = 'resolved' AND alerts.resolved_by IS NOT NULL
+           RETURNING *, (xmax = 0) AS inserted`,
+          params,
+        );
+        raised.push(...rows.map(mapAlert));
+        inserted += rows.filter((r) => r.inserted === true || r.inserted === 't').length;
+      }
+      const resolved: AlertRecord[] = [];
+      if (w.resolve.length > 0) {
+        const r = w.resolve;
+        const rows = await tx.query<Row>(
+          `UPDATE alerts a SET status = 'resolved', resolved_by = x.by::bigint[], updated_at = now()
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS x(epc, code, trigger_idx, by)
+           WHERE a.epc = x.epc AND a.code = x.code AND a.trigger_idx = x.trigger_idx AND a.status <> 'resolved'
+           RETURNING a.*`,
+          [r.map((x) => x.key.epc), r.map((x) => x.key.code), r.map((x) => x.key.triggerIndex), r.map((x) => `{${x.by.join(',')}}`)],
+        );
+        const notes = new Map(r.map((x) => [`${x.key.epc}\u0000${x.key.code}\u0000${x.key.triggerIndex}`, x]));
+        const done = rows.map(mapAlert);
+        if (done.length > 0) {
+          const actions = done.map((a) => notes.get(`${a.epc}\u0000${a.code}\u0000${a.triggerIndex}`)!);
+          await tx.query(
+            `INSERT INTO alert_actions (alert_id, action, note, entries)
+             SELECT id, 'auto_resolve', note, by::bigint[] FROM unnest($1::int[], $2::text[], $3::text[]) AS x(id, note, by)`,
+            [done.map((a) => a.id), actions.map((x) => x.note), actions.map((x) => `{${x.by.join(',')}}`)],
+          );
+        }
+        resolved.push(...done);
+      }
+      return { raised, resolved, inserted };
+    },
+  };
+}
+
+function keyParts(epc: string): [string | null, string | null, string | null] {
+  const u = /^https:\/\/id\.gs1\.org\/01\/([0-9]{14})\/21\/([^/?#]+)$/.exec(epc);
+  if (u) {
+    let serial = u[2]!;
+    try {
+      serial = decodeURIComponent(serial);
+    } catch {
+      /* keep as written */
+    }
+    return [u[1]!, serial, null];
+  }
+  const c = /^https:\/\/id\.gs1\.org\/00\/([0-9]{18})$/.exec(epc);
+  return c ? [null, null, c[1]!] : [null, null, null];
+}
+
+function parseJson(v: unknown): unknown {
+  return typeof v === 'string' ? JSON.parse(v) : v;
+}
+
+export function createSqlCustodyStore(db: SqlClient): CustodyStore {
+  return {
+    apply(fn) {
+      return db.transaction(async (tx) => {
+        // The projection is rebuilt from the log and its watermark commits with it: a commit lost in a crash is
+        // re-applied from the log on start, so it need not wait for the WAL flush (PostgreSQL docs §30.4).
+        await tx.query(`SELECT pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`, [RULES_LOCK], { prepare: true });
+        return fn(custodyTransaction(tx));
+      });
+    },
+    async reset() {
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [RULES_LOCK]);
+        await tx.query('TRUNCATE unit_state, unit_steps, custody_events');
+        await tx.query(
+          'INSERT INTO custody_progress (id, applied_through) VALUES (1, -1) ON CONFLICT (id) DO UPDATE SET applied_through = -1',
+        );
+      });
+    },
+    async unitView(epc, proofSize): Promise<UnitView | undefined> {
+      // One round trip: state, pedigree steps with their facts, every alert, party names, the latest entry's bytes,
+      // and — for a tree of `proofSize` leaves — the stored nodes of that entry's inclusion proof (RFC 9162
+      // §2.1.3.1, planned as server/log/plan-inclusion-proof.ts does: at each split k = the largest power of two
+      // below the width, the sibling half, cut into its complete subtrees, one per set bit of its width).
+      const rows = await db.query<Row>(
+        `WITH RECURSIVE
+           latest AS (SELECT st.entry_idx AS idx FROM unit_steps st WHERE st.epc = $1
+                      ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1),
+           walk(lo, hi, sib_lo, sib_hi) AS (
+             SELECT 0::bigint, $2::bigint, NULL::bigint, NULL::bigint FROM latest WHERE latest.idx < $2::bigint
+             UNION ALL
+             SELECT CASE WHEN l.idx < w.lo + p.k THEN w.lo ELSE w.lo + p.k END,
+                    CASE WHEN l.idx < w.lo + p.k THEN w.lo + p.k ELSE w.hi END,
+                    CASE WHEN l.idx < w.lo + p.k THEN w.lo + p.k ELSE w.lo END,
+                    CASE WHEN l.idx < w.lo + p.k THEN w.hi ELSE w.lo + p.k END
+             FROM walk w CROSS JOIN latest l
+             CROSS JOIN LATERAL (SELECT 1::bigint << (length(ltrim((w.hi - w.lo - 1)::bit(64)::text, '0')) - 1) AS k) p
+             WHERE w.hi - w.lo > 1
+           ),
+           proof_keys(level, idx) AS (
+             SELECT b, (w.sib_lo + (((w.sib_hi - w.sib_lo) >> (b + 1)) << (b + 1))) >> b
+             FROM walk w CROSS JOIN generate_series(0, 62) AS b
+             WHERE w.sib_lo IS NOT NULL AND ((w.sib_hi - w.sib_lo) >> b) & 1 = 1
+             UNION ALL SELECT 0, idx FROM latest
+           )
+         SELECT row_to_json(s) AS state,
+           (SELECT json_agg(json_build_object(
+              'epc', st.epc, 'entry_idx', st.entry_idx, 'step_time', st.event_time, 'role', st.role, 'via', st.via,
+              'step_lot', st.lot, 'step_expiry', st.expiry, 'idx', e.idx, 'event_time', e.event_time, 'event_date', e.event_date,
+              'type', e.type, 'action', e.action, 'biz_step', e.biz_step, 'disposition', e.disposition, 'party', e.party,
+              'location', e.location, 'source_party', e.source_party, 'destination_party', e.destination_party,
+              'destination_location', e.destination_location, 'parent', e.parent, 'lot', e.lot, 'expiry', e.expiry,
+              'corrects', e.corrects, 'retracted_by', e.retracted_by, 'party_name', p.name) ORDER BY st.event_time, st.entry_idx)
+              FROM unit_steps st JOIN custody_events e ON e.idx = st.entry_idx LEFT JOIN parties p ON p.gln = e.party
+              WHERE st.epc = s.epc) AS steps,
+           (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = s.epc) AS alerts,
+           (SELECT en.bytes FROM entries en WHERE en.idx = (SELECT idx FROM latest)) AS latest_bytes,
+           (SELECT json_agg(json_build_object('l', n.level, 'i', n.idx, 'h', encode(n.hash, 'base64')))
+              FROM tree_nodes n JOIN proof_keys k ON n.level = k.level AND n.idx = k.idx) AS proof_nodes
+         FROM unit_state s WHERE s.epc = $1`,
+        [epc, proofSize],
+        { prepare: true },
+      );
+      const r = rows[0];
+      if (!r) return undefined;
+      const stepRows = (parseJson(r.steps) as Row[] | null) ?? [];
+      const partyNames = new Map<string, string>();
+      for (const sr of stepRows) if (typeof sr.party === 'string' && typeof sr.party_name === 'string') partyNames.set(sr.party, sr.party_name);
+      const proofNodes = new Map<string, Uint8Array>();
+      for (const n of (parseJson(r.proof_nodes) as { l: number; i: number; h: string }[] | null) ?? []) {
+        proofNodes.set(`${Number(n.l)}:${Number(n.i)}`, new Uint8Array(Buffer.from(n.h, 'base64')));
+      }
+      return {
+        state: mapState(parseJson(r.state) as Row),
+        steps: stepRows.map((sr) => ({ step: mapStep(sr), facts: mapFacts(sr) })),
+        partyNames,
+        alerts: ((parseJson(r.alerts) as Row[] | null) ?? []).map(mapAlert),
+        latestEntryBytes: toBytes(r.latest_bytes),
+        proofNodes,
+      };
+    },
+    async gtinKnown(gtin) {
+      const rows = await db.query('SELECT 1 AS known FROM unit_state WHERE gtin = $1 AND commissioned_idx IS NOT NULL LIMIT 1', [gtin]);
+      return rows.length > 0;
+    },
+    async containerTree(epc, maxDepth) {
+      const rows = await db.query<Row>(
+        `WITH RECURSIVE tree(epc, depth) AS (
+           SELECT epc, 0 FROM unit_state WHERE epc = $1
+           UNION
+           SELECT u.epc, t.depth + 1 FROM unit_state u JOIN tree t ON u.container = t.epc WHERE t.depth < $2
+         )
+         SELECT ${STATE_SELECT} FROM unit_state WHERE epc IN (SELECT epc FROM tree)`,
+        [epc, maxDepth],
+      );
+      const states = rows.map(mapState);
+      const byContainer = new Map<string, UnitState[]>();
+      for (const s of states) {
+        if (s.container === null || s.epc === epc) continue;
+        let list = byContainer.get(s.container);
+        if (!list) byContainer.set(s.container, (list = []));
+        list.push(s);
+      }
+      const root = states.find((s) => s.epc === epc);
+      if (!root) return undefined;
+      const seen = new Set<string>();
+      const build = (s: UnitState): ContainerNode => {
+        seen.add(s.epc);
+        const contents = (byContainer.get(s.epc) ?? []).filter((c) => !seen.has(c.epc)).sort((a, b) => (a.epc < b.epc ? -1 : 1));
+        return { state: s, contents: contents.map(build) };
+      };
+      return build(root);
+    },
+    async listAlerts(f) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (f.code !== undefined) where.push(`code = $${params.push(f.code)}`);
+      if (f.gtin !== undefined) where.push(`gtin = $${params.push(f.gtin)}`);
+      if (f.site !== undefined) where.push(`$${params.push(f.site)} = ANY(sites)`);
+      if (f.epc !== undefined) where.push(`epc = $${params.push(f.epc)}`);
+      if (f.since !== undefined) where.push(`raised_at >= $${params.push(f.since)}::timestamptz`);
+      if (f.status === 'unresolved') where.push(`status <> 'resolved'`);
+      else if (f.status !== undefined) where.push(`status = $${params.push(f.status)}`);
+      if (f.beforeId !== undefined) where.push(`id < $${params.push(f.beforeId)}`);
+      params.push(f.limit);
+      const rows = await db.query<Row>(
+        `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map(mapAlert);
+    },
+    async findAlert(id) {
+      const rows = await db.query<Row>('SELECT * FROM alerts WHERE id = $1', [id]);
+      if (!rows[0]) return undefined;
+      const actions = await db.query<Row>('SELECT * FROM alert_actions WHERE alert_id = $1 ORDER BY id', [id]);
+      return { ...mapAlert(rows[0]), actions: actions.map(mapAction) };
+    },
+    async recordAlertAction(id, a, status) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<Row>('UPDATE alerts SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [id, status]);
+        if (!rows[0]) return undefined;
+        await tx.query(
+          'INSERT INTO alert_actions (alert_id, action, note, actor_party, actor_role, token_id) VALUES ($1, $2, $3, $4, $5, $6)',
+          [id, a.action, a.note, a.actorParty, a.actorRole, a.tokenId],
+        );
+        const actions = await tx.query<Row>('SELECT * FROM alert_actions WHERE alert_id = $1 ORDER BY id', [id]);
+        return { ...mapAlert(rows[0]), actions: actions.map(mapAction) };
+      });
+    },
+    async raiseUntriggered(a) {
+      const open = await db.query(
+        `SELECT 1 AS found FROM alerts WHERE epc = $1 AND code = $2 AND trigger_idx IS NULL AND status <> 'resolved' LIMIT 1`,
+        [a.epc, a.code],
+      );
+      if (open.length > 0) return undefined;
+      const [gtin, serial, sscc] = keyParts(a.epc);
+      const rows = await db.query<Row>(
+        `INSERT INTO alerts (code, severity, epc, gtin, serial, sscc, trigger_idx, evidence, sites, detail, event_time, status)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7::bigint[], $8::text[], $9, $10::timestamptz, 'open') RETURNING *`,
+        [a.code, ALERT_SEVERITY[a.code], a.epc, gtin, serial, sscc, a.evidence, a.sites, a.detail, a.eventTime],
+      );
+      return rows[0] ? mapAlert(rows[0]) : undefined;
+    },
+    async resolveRuleAlertsNotIn(keep, note) {
+      const rows = await db.query<Row>(`SELECT * FROM alerts WHERE trigger_idx IS NOT NULL AND status <> 'resolved'`);
+      let n = 0;
+      for (const a of rows.map(mapAlert)) {
+        if (keep.has(`${a.epc}\u0000${a.code}\u0000${a.triggerIndex ?? ''}`)) continue;
+        await db.query(`UPDATE alerts SET status = 'resolved', updated_at = now() WHERE id = $1`, [a.id]);
+        await db.query(`INSERT INTO alert_actions (alert_id, action, note) VALUES ($1, 'auto_resolve', $2)`, [a.id, note]);
+        n++;
+      }
+      return n;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// Keeps the custody projection caught up with the log: takes each committed ingest batch, applies the rules in their
+// own transaction under a watermark ("applied through index N"), then publishes the alerts. Whatever is missing
+// (a crash between the append and the rules, another process's batches) is read back from the log, so the
+// projection never diverges from it; rebuild-state replays it all.
+import type { AppendOutcome } from './append-entries.js';
+import { alertJson, applyCustodyRules, type AppliedEntry } from './apply-custody-rules.js';
+import type { AlertRecord } from './custody-model.js';
+import type { CustodyStore, Notifier } from './ports.js';
+
+export interface CustodyProjectorOptions {
+  readonly custody: CustodyStore;
+  readonly notifier?: Pick<Notifier, 'publishAlert'>;
+  /** Most entries applied in one rules transaction (default 5000). */
+  readonly maxBatch?: number;
+  readonly retryMs?: number;
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+
+export class CustodyProjector {
+  readonly #o: CustodyProjectorOptions;
+  readonly #maxBatch: number;
+  #pending: AppliedEntry[] = [];
+  #running: Promise<void> | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #stopped = false;
+  readonly #parties = new Map<string, string | null>();
+
+  constructor(options: CustodyProjectorOptions) {
+    this.#o = options;
+    this.#maxBatch = options.maxBatch ?? 5000;
+  }
+
+  /** The ingest hook: queues the accepted entries of a committed batch and returns at once. */
+  readonly onAppended = (outcomes: readonly AppendOutcome[]): void => {
+    for (const o of outcomes) {
+      if (o.status !== 'accepted') continue;
+      const c = o.candidate;
+      this.#pending.push({ index: o.index, eventId: c.eventId, eventTime: c.eventTime, event: c.event, device: c.device, party: c.party ?? null });
+    }
+    this.#kick();
+  };
+
+  /** Applies everything the log holds beyond the watermark (start-up, after a crash). */
+  async catchUp(): Promise<void> {
+    await this.drain();
+    this.#running = this.#loop(true);
+    await this.drain();
+  }
+
+  /** Resolves once everything queued so far is applied (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async stop(): Promise<void> {
+    await this.drain();
+    this.#stopped = true;
+    if (this.#retry) clearTimeout(this.#retry);
+  }
+
+  #kick(): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = this.#loop(false);
+  }
+
+  async #loop(readLog: boolean): Promise<void> {
+    try {
+      for (;;) {
+        const progressed = await this.#once(readLog);
+        if (!progressed) break;
+      }
+    } catch (e) {
+      this.#o.onError?.(e, 'custody rules');
+      // The watermark did not move: retry from it (the queue is re-read from the log if need be).
+      if (!this.#stopped && !this.#retry) {
+        this.#retry = setTimeout(() => {
+          this.#retry = undefined;
+          if (!this.#running && !this.#stopped) this.#running = this.#loop(true);
+        }, this.#o.retryMs ?? 1000);
+        this.#retry.unref?.();
+      }
+    } finally {
+      this.#running = undefined;
+      if (this.#pending.length > 0 && !this.#retry) this.#kick();
+    }
+  }
+
+  /** One rules transaction; false when there was nothing to apply. */
+  async #once(readLog: boolean): Promise<boolean> {
+    const taken = this.#pending;
+    const result = await this.#o.custody.apply(async (tx) => {
+      const through = await tx.appliedThrough();
+      const queued = taken.filter((e) => e.index > through).sort((a, b) => a.index - b.index);
+      let batch: AppliedEntry[] = [];
+      if (queued[0]?.index === through + 1) {
+        for (const e of queued) {
+          if (e.index !== through + 1 + batch.length || batch.length >= this.#maxBatch) break;
+          batch.push(e);
+        }
+      } else if (queued.length > 0 || readLog) {
+        // A gap (another process, a failed earlier attempt, a restart): read it back from the log.
+        const upTo = queued[0] !== undefined ? queued[0].index - (through + 1) : this.#maxBatch;
+        const rows = await tx.entries(through + 1, Math.min(upTo, this.#maxBatch));
+        batch = rows;
+      }
+      if (batch.length === 0) return { applied: 0, raised: [] as readonly AlertRecord[], resolved: [] as readonly AlertRecord[], through };
+      const applied = await applyCustodyRules(tx, batch, { parties: this.#parties });
+      return { applied: batch.length, raised: applied.raised, resolved: applied.resolved, through: applied.appliedThrough };
+    });
+    // Only what is now applied leaves the queue; what arrived meanwhile stays.
+    this.#pending = this.#pending.filter((e) => e.index > result.through);
+    await this.#publish([...result.raised, ...result.resolved]);
+    return result.applied > 0;
+  }
+
+  async #publish(alerts: readonly AlertRecord[]): Promise<void> {
+    const publish = this.#o.notifier?.publishAlert?.bind(this.#o.notifier);
+    if (!publish || alerts.length === 0) return;
+    await Promise.all(
+      alerts.flatMap((a) =>
+        a.sites.map((site) => publish(site, alertJson(a)).catch((e: unknown) => this.#o.onError?.(e, 'alert publication'))),
+      ),
+    );
+  }
+}
