@@ -1,0 +1,160 @@
+// bench/verify: pharmacist verification under load (DESIGN.md §7). Loads N units / 5N entries into PostgreSQL
+// (load-dataset.ts, no MQTT), starts the ledger on it, checks one answer end to end (pedigree, inclusion proof against
+// the signed checkpoint with the schemas/ verifier), then C concurrent HTTP clients on loopback verify random existing
+// serials: verifications/s, p50/p99 latency.
+//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reuse]
+import { Agent, request } from 'node:http';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { decodeBase64 } from '../../schemas/signing/encoding.js';
+import { leafHash, verifyInclusion } from '../../schemas/signing/merkle.js';
+import { openCheckpoint } from '../../schemas/signing/checkpoint.js';
+import { noteVerifierFromVkey } from '../../schemas/signing/signed-note.js';
+import { freePort, spawnLedger } from '../../test/harness/ledger-process.js';
+import { fmt, printTable, summarize } from '../lib/stats.js';
+import { BENCH_TOKEN, GTIN, loadDataset, serialOf } from './load-dataset.js';
+
+const { values } = parseArgs({
+  options: {
+    units: { type: 'string', default: '1000000' },
+    pharmacies: { type: 'string', default: '100' },
+    clients: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '2' },
+    reuse: { type: 'boolean', default: false },
+    /** Verify as the admin (skips the pharmacy's visibility checks), to see what they cost. */
+    admin: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+const UNITS = Number(values.units);
+const CLIENTS = Number(values.clients);
+const ADMIN_URL = process.env.PEDIGREE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE = 'pedigree_bench_verify';
+const ORIGIN = 'pedigree.bench/verify';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const dataDir = join(tmpdir(), 'pedigree-bench-verify');
+const keyFile = join(dataDir, 'ledger.key');
+mkdirSync(dataDir, { recursive: true });
+
+async function loadedUnits(): Promise<number | undefined> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 1;
+  await admin.end();
+  if (!exists || !existsSync(keyFile)) return undefined;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DATABASE}`;
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM unit_state`);
+    return Number(r.rows[0]!.n);
+  } catch {
+    return undefined;
+  } finally {
+    await c.end();
+  }
+}
+
+if (!values.reuse || (await loadedUnits()) !== UNITS) {
+  console.error(`loading ${fmt(UNITS)} units / ${fmt(UNITS * 5)} entries into ${DATABASE}`);
+  const r = await loadDataset({
+    adminUrl: ADMIN_URL,
+    database: DATABASE,
+    units: UNITS,
+    pharmacies: Number(values.pharmacies),
+    keyFile,
+    origin: ORIGIN,
+    workers: Number(values.workers),
+    log: (line) => console.error(`  ${line}`),
+  });
+  console.error(`loaded ${fmt(r.entries)} entries in ${r.seconds.toFixed(0)} s (${fmt(r.entries / r.seconds)} entries/s)`);
+}
+
+const dbUrl = new URL(ADMIN_URL);
+dbUrl.pathname = `/${DATABASE}`;
+const httpPort = await freePort();
+const ledger = await spawnLedger(
+  {
+    PEDIGREE_DATABASE_URL: dbUrl.toString(),
+    PEDIGREE_LEDGER_KEY_FILE: keyFile,
+    PEDIGREE_LOG_ORIGIN: ORIGIN,
+    PEDIGREE_DATA_DIR: dataDir,
+    PEDIGREE_HTTP_PORT: String(httpPort),
+    PEDIGREE_MQTT_PORT: String(await freePort()),
+    PEDIGREE_ADMIN_TOKEN: ADMIN_TOKEN,
+    PEDIGREE_CHECK_WORKERS: '0',
+  },
+  120_000,
+);
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+function get(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: httpPort, path, agent, headers: { Authorization: `Bearer ${values.admin ? ADMIN_TOKEN : BENCH_TOKEN}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+try {
+  // One answer checked end to end, as a pharmacist's client would.
+  const sample = await get(`/v1/verify/01/${GTIN}/21/${serialOf(Math.floor(UNITS / 2))}?lot=LOT1&exp=291231`);
+  const v = JSON.parse(sample.body);
+  const vkey = await fetch(`http://127.0.0.1:${httpPort}/v1/verifier-key`).then((r) => r.text());
+  const verifier = noteVerifierFromVkey(vkey.trim());
+  if (!verifier.ok) throw new Error(verifier.message);
+  const cp = openCheckpoint(v.proof.checkpoint, { logVerifier: verifier.value, origin: ORIGIN });
+  if (!cp.ok) throw new Error(`checkpoint: ${cp.message}`);
+  const proved = verifyInclusion({
+    index: v.proof.index,
+    size: v.proof.size,
+    leafHash: leafHash(decodeBase64(v.proof.entry)!),
+    proof: v.proof.hashes.map((h: string) => decodeBase64(h)!),
+    root: cp.value.checkpoint.rootHash,
+  });
+  if (sample.status !== 200 || v.data.verified !== true || v.pedigree.length !== 5 || !proved.ok) {
+    throw new Error(`sample verification is wrong: ${sample.status} ${sample.body.slice(0, 500)}`);
+  }
+  console.error(`sample: verified, ${v.pedigree.length} steps, proof of ${v.proof.hashes.length} hashes to a checkpoint of ${fmt(v.proof.size)}, ${sample.body.length} bytes`);
+
+  const warmupMs = Number(values.warmup) * 1000;
+  const durationMs = Number(values.duration) * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const measureFrom = start + warmupMs;
+  const end = measureFrom + durationMs;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (;;) {
+        const t0 = performance.now();
+        if (t0 >= end) return;
+        const r = await get(`/v1/verify/01/${GTIN}/21/${serialOf(Math.floor(Math.random() * UNITS))}`);
+        const t1 = performance.now();
+        if (r.status !== 200) errors++;
+        if (t0 >= measureFrom) latencies.push(t1 - t0);
+      }
+    }),
+  );
+  const s = summarize(latencies);
+  const rate = (latencies.length * 1000) / durationMs;
+  console.log(`\nbench/verify: ${fmt(UNITS)} units, ${fmt(UNITS * 5)} entries, ${CLIENTS} clients, ${values.duration} s (after ${values.warmup} s warm-up)\n`);
+  printTable(
+    ['verifications/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
+    [[fmt(rate), fmt(s.p50, 2), fmt(s.p90, 2), fmt(s.p99, 2), fmt(s.max, 1), String(errors)]],
+  );
+} finally {
+  agent.destroy();
+  await ledger.kill('SIGTERM');
+}
