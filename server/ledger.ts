@@ -28,6 +28,7 @@ import { createSqlAccessStore } from './adapters/db/access-store.js';
 import { createSqlCaptureJobStore } from './adapters/db/capture-job-store.js';
 import { createSqlEpcisEventStore } from './adapters/db/epcis-event-store.js';
 import { CaptureService } from './domain/capture-epcis-document.js';
+import { createSqlRecallStore } from './adapters/db/recall-store.js';
 import type { DeviceKey, LedgerSigner, LedgerStore, RegistryStore } from './domain/ports.js';
 
 /** Start-up failed for a reason the operator can fix; the message names the variable to change. */
@@ -127,9 +128,11 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       publishAlert: async (site: string, alert: Record<string, unknown>) => client?.publishSigned(topics.siteAlerts(site), 'alert', alert),
     };
     const custodyStore = createSqlCustodyStore(sql);
+    const recallStore = createSqlRecallStore(sql);
     const custody = new CustodyProjector({
       custody: custodyStore,
       notifier: alertNotifier,
+      recallScopes: () => recallStore.activeScopes(),
       onError: (e, context) => logger.error({ err: e, context }, 'custody rules error'),
     });
     const checkOptions = {
@@ -244,6 +247,26 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
           clock: { now: () => new Date() },
           captureLimits: { maxEvents: CAPTURE_LIMIT, maxBytes: CAPTURE_FILE_SIZE_LIMIT },
         },
+      },
+      recalls: {
+        recalls: recallStore,
+        store,
+        signer,
+        access: createSqlAccessStore(sql),
+        custody: custodyStore,
+        clock: { now: () => new Date() },
+        ...(config.custodyRules
+          ? {
+              project: async (appended) => {
+                custody.onAppended(appended);
+                await custody.drain();
+              },
+            }
+          : {}),
+        publishCheckpoint: async (note) => client?.publishCheckpoint(note),
+        publishRecall: async (id, notice) => client?.publishSigned(topics.recall(id), 'recall', notice, true),
+        publishSiteAlert: async (site, alert) => client?.publishSigned(topics.siteAlerts(site), 'alert', alert),
+        onError: (e, context) => logger.error({ err: e, context }, 'recall error'),
       },
     });
     const server: Server = createServer(getRequestListener(app.fetch));

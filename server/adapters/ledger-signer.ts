@@ -9,6 +9,7 @@ import { encodeBase64url } from '../../schemas/signing/encoding.js';
 import { isJsonObject, toJsonValue } from '../../schemas/signing/canonical-bytes.js';
 import { LEDGER_MESSAGE_VERSION, ledgerMessageSigningBytes, type LedgerMessage } from '../../schemas/signing/ledger-message.js';
 import { captureEntrySigningBytes } from '../../schemas/signing/capture-entry.js';
+import { recallEntrySigningBytes } from '../../schemas/signing/recall-entry.js';
 import type { LedgerSigner } from '../domain/ports.js';
 
 function privateKeyObject(secretKey: Uint8Array, publicKey: Uint8Array): KeyObject {
@@ -40,5 +41,6 @@ export function createLedgerSigner(options: { readonly origin: string; readonly 
       return message;
     },
     signCaptureEntry: (draft) => ({ ...draft, sig: encodeBase64url(sign64(captureEntrySigningBytes(draft))) }),
+    signRecallEntry: (draft) => ({ ...draft, sig: encodeBase64url(sign64(recallEntrySigningBytes(draft))) }),
   };
 }

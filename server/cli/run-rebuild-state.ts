@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { openSqlClient } from '../adapters/db/sql-client.js';
 import { createSqlLedgerStore } from '../adapters/db/ledger-store.js';
 import { createSqlCustodyStore } from '../adapters/db/custody-store.js';
+import { createSqlRecallStore } from '../adapters/db/recall-store.js';
 import { rebuildCustodyState } from '../domain/rebuild-custody-state.js';
 
 export async function runRebuildState(config: Config, progress: (line: string) => void) {
@@ -14,6 +15,7 @@ export async function runRebuildState(config: Config, progress: (line: string) =
     return await rebuildCustodyState({
       custody: createSqlCustodyStore(sql),
       store: createSqlLedgerStore(sql),
+      recalls: await createSqlRecallStore(sql).activeScopes(),
       onProgress: (done, total) => {
         const rate = Math.round((done + 1) / Math.max(0.001, (Date.now() - started) / 1000));
         progress(`rebuild-state: ${done + 1}/${total} entries (${rate}/s)`);

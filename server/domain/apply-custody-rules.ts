@@ -8,12 +8,15 @@ import { readCustodyFacts, type NamedIdentifier } from './custody-facts.js';
 import { foldStep, foldSteps, type FoldStep } from './custody-fold.js';
 import { alertKey, emptyState, type AlertRecord, type AppliedEntry, type CustodyFacts, type RaisedAlert, type UnitState, type UnitStep } from './custody-model.js';
 import type { CustodyTransaction, CustodyWrite, StoredStep } from './ports.js';
+import type { ActiveRecallScope } from './recall-scope.js';
 
 export type { AppliedEntry } from './custody-model.js';
 
 export interface ApplyCustodyRulesOptions {
   /** device → party GLN, kept across calls: a device's location, hence its party, never changes. */
   readonly parties?: Map<string, string | null>;
+  /** Recall scopes in force: units commissioned into them are recalled on arrival (DESIGN.md §8). */
+  readonly recalls?: readonly ActiveRecallScope[];
 }
 
 export interface AppliedRules {
@@ -168,7 +171,7 @@ export async function applyCustodyRules(
       }
       batchStepsByEpc.set(epc, (batchStepsByEpc.get(epc) ?? []).filter((s) => steps.has(`${s.epc}\u0000${s.index}`)));
       const before = states.get(epc);
-      const result = foldSteps(emptyState(epc), list);
+      const result = foldSteps(emptyState(epc), list, options.recalls);
       setContainer(epc, before?.container ?? null, result.state.container);
       states.set(epc, result.state);
       changed.add(epc);
@@ -226,7 +229,7 @@ export async function applyCustodyRules(
         late.add(step.epc);
         continue;
       }
-      const next = foldStep(state, { step, facts: f }, raise);
+      const next = foldStep(state, { step, facts: f }, raise, options.recalls);
       setContainer(step.epc, state.container, next.container);
       states.set(step.epc, next);
     }

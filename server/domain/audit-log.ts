@@ -6,6 +6,7 @@ import { bytesEqual } from '../../schemas/signing/encoding.js';
 import { parseEnvelope } from '../../schemas/signing/envelope.js';
 import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';
 import { parseCaptureEntry, verifyCaptureEntry } from '../../schemas/signing/capture-entry.js';
+import { parseRecallEntry, verifyRecallEntry } from '../../schemas/signing/recall-entry.js';
 import { openCheckpoint } from '../../schemas/signing/checkpoint.js';
 import type { NoteVerifier } from '../../schemas/signing/signed-note.js';
 import { appendLeaves, EMPTY_FRONTIER, type TreeFrontier } from '../log/append-leaves.js';
@@ -92,6 +93,19 @@ export async function auditLog(o: AuditOptions): Promise<AuditResult> {
         if (!entry.ok) return fail(index, 'ENTRY_UNREADABLE', entry.message);
         const v = o.ledgerPublicKey ? verifyCaptureEntry(entry.value, o.ledgerPublicKey) : undefined;
         if (!v?.ok) return fail(index, 'SIGNATURE_INVALID', `capture entry of party ${entry.value.party} (capture ${entry.value.captureID}) does not verify with the ledger key`);
+        signatures++;
+      } else if (row.kind === 'ledger') {
+        // The ledger's own entries (recalls, DESIGN.md §8): signed with the ledger key like capture entries.
+        let json: unknown;
+        try {
+          json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(row.bytes));
+        } catch {
+          return fail(index, 'ENTRY_UNREADABLE', 'entry bytes are not UTF-8 JSON');
+        }
+        const entry = parseRecallEntry(json);
+        if (!entry.ok) return fail(index, 'ENTRY_UNREADABLE', entry.message);
+        const v = o.ledgerPublicKey ? verifyRecallEntry(entry.value, o.ledgerPublicKey) : undefined;
+        if (!v?.ok) return fail(index, 'SIGNATURE_INVALID', 'recall entry does not verify with the ledger key');
         signatures++;
       }
       leaves.push(computed);

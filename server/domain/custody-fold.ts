@@ -2,6 +2,7 @@
 // live ingest (one step at a time), late events (the unit's steps refolded from the start) and rebuild-state, so
 // the state and the alerts it raises depend only on the steps, never on their arrival order.
 import type { AlertCode } from '../../schemas/codes.js';
+import { recallCovers, type ActiveRecallScope } from './recall-scope.js';
 import { TERMINAL_STATES, type CustodyFacts, type RaisedAlert, type UnitState, type UnitStateName, type UnitStep } from './custody-model.js';
 
 export interface FoldStep {
@@ -86,7 +87,12 @@ function evidence(...indexes: (number | null | undefined)[]): number[] {
  * Suspect steps still move the unit where physical custody evidently is (the latest observation wins), so one
  * anomaly is reported once, not again at every later step of the same pack.
  */
-export function foldStep(s: UnitState, { step, facts: f }: FoldStep, raise: (alert: RaisedAlert) => void): UnitState {
+export function foldStep(
+  s: UnitState,
+  { step, facts: f }: FoldStep,
+  raise: (alert: RaisedAlert) => void,
+  recalls: readonly ActiveRecallScope[] = [],
+): UnitState {
   if (f.retractedBy !== null) return s; // declared erroneous: as if it had never happened (CBV 2.0 §8.9)
   const actor = f.party;
   const idx = step.index;
@@ -108,7 +114,7 @@ export function foldStep(s: UnitState, { step, facts: f }: FoldStep, raise: (ale
       alert('DUPLICATE_COMMISSION', evidence(s.commissionedIndex, idx), sites(s.owner, actor), `serial commissioned again (first at entry ${s.commissionedIndex})`);
       return next;
     }
-    return {
+    const commissioned: UnitState = {
       ...next,
       state: s.state === 'unknown' ? 'active' : s.state,
       commissionedIndex: idx,
@@ -119,6 +125,9 @@ export function foldStep(s: UnitState, { step, facts: f }: FoldStep, raise: (ale
       location: s.state === 'unknown' && s.location !== null ? s.location : f.location,
       custodyIndex: s.custodyIndex ?? idx,
     };
+    // DESIGN.md §8: a unit commissioned into a recalled lot (or serial range) is recalled on arrival.
+    const recall = commissioned.recalled ? undefined : recalls.find((r) => recallCovers(r, commissioned));
+    return recall ? { ...commissioned, recalled: true, recallIndex: recall.index ?? commissioned.recallIndex } : commissioned;
   }
 
   if (!known) {
@@ -242,9 +251,13 @@ function move(s: { -readonly [K in keyof UnitState]: UnitState[K] }, op: Operati
 }
 
 /** Folds steps (any order) from the empty state; returns the final state and every alert raised. */
-export function foldSteps(initial: UnitState, steps: readonly FoldStep[]): { state: UnitState; raised: RaisedAlert[] } {
+export function foldSteps(
+  initial: UnitState,
+  steps: readonly FoldStep[],
+  recalls: readonly ActiveRecallScope[] = [],
+): { state: UnitState; raised: RaisedAlert[] } {
   const raised: RaisedAlert[] = [];
   let state = initial;
-  for (const s of [...steps].sort(compareSteps)) state = foldStep(state, s, (a) => raised.push(a));
+  for (const s of [...steps].sort(compareSteps)) state = foldStep(state, s, (a) => raised.push(a), recalls);
   return { state, raised };
 }

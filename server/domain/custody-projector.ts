@@ -6,6 +6,7 @@ import type { AppendOutcome } from './append-entries.js';
 import { alertJson, applyCustodyRules, type AppliedEntry } from './apply-custody-rules.js';
 import type { AlertRecord } from './custody-model.js';
 import type { CustodyStore, Notifier } from './ports.js';
+import type { ActiveRecallScope } from './recall-scope.js';
 
 export interface CustodyProjectorOptions {
   readonly custody: CustodyStore;
@@ -14,6 +15,8 @@ export interface CustodyProjectorOptions {
   readonly maxBatch?: number;
   readonly retryMs?: number;
   readonly onError?: (error: unknown, context: string) => void;
+  /** Recall scopes in force, read before each rules transaction (recall-scope.ts). */
+  readonly recallScopes?: () => Promise<readonly ActiveRecallScope[]>;
 }
 
 
@@ -89,6 +92,7 @@ export class CustodyProjector {
   /** One rules transaction; false when there was nothing to apply. */
   async #once(readLog: boolean): Promise<boolean> {
     const taken = this.#pending;
+    const recalls = (await this.#o.recallScopes?.()) ?? [];
     const result = await this.#o.custody.apply(async (tx) => {
       const through = await tx.appliedThrough();
       const queued = taken.filter((e) => e.index > through).sort((a, b) => a.index - b.index);
@@ -105,7 +109,7 @@ export class CustodyProjector {
         batch = rows;
       }
       if (batch.length === 0) return { applied: 0, raised: [] as readonly AlertRecord[], resolved: [] as readonly AlertRecord[], through };
-      const applied = await applyCustodyRules(tx, batch, { parties: this.#parties });
+      const applied = await applyCustodyRules(tx, batch, { parties: this.#parties, recalls });
       return { applied: batch.length, raised: applied.raised, resolved: applied.resolved, through: applied.appliedThrough };
     });
     // Only what is now applied leaves the queue; what arrived meanwhile stays.

@@ -30,6 +30,9 @@ export const COMMAND_ERROR_CODES = [
   'INVALID_COMPANY_PREFIX',
   'PREFIX_TAKEN',
   'PARTY_TOKEN_REQUIRED',
+  'RECALL_NOT_FOUND',
+  'RECALL_CLOSED',
+  'RECALL_UNITS_OUTSTANDING',
 ] as const;
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 

@@ -1,8 +1,10 @@
 // What the ledger's domain needs from the outside world (STYLE.md habit 6): stores, clock, signer, notifier.
 import type { Receipt } from '../../schemas/topics.js';
 import type { SignedCaptureEntry, UnsignedCaptureEntry } from '../../schemas/signing/capture-entry.js';
+import type { SignedRecallEntry, UnsignedRecallEntry } from '../../schemas/signing/recall-entry.js';
 import type { TreeNodeReader } from '../log/tree-nodes.js';
 import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
+import type { ActiveRecallScope, RecallScope } from './recall-scope.js';
 
 export type PartyRole = 'admin' | 'manufacturer' | 'distributor' | 'pharmacy' | 'regulator';
 export const PARTY_ROLES: readonly PartyRole[] = ['manufacturer', 'distributor', 'pharmacy', 'regulator'];
@@ -122,6 +124,8 @@ export interface LedgerSigner {
   signMessage(kind: 'receipt' | 'alert' | 'recall' | 'checkpoint', body: unknown, topic: string): unknown;
   /** Signs an EPCIS event captured over HTTP on the capturing party's behalf (schemas/signing/capture-entry.ts). */
   signCaptureEntry(draft: UnsignedCaptureEntry): SignedCaptureEntry;
+  /** Signs a recall's log entry on its issuer's behalf (schemas/signing/recall-entry.ts). */
+  signRecallEntry(draft: UnsignedRecallEntry): SignedRecallEntry;
 }
 
 /** Where the ledger's messages go (MQTT in production, a list in tests). */
@@ -434,4 +438,54 @@ export interface CaptureJobStore {
   findJob(captureID: string): Promise<CaptureJobRecord | undefined>;
   /** Jobs still marked running when a ledger starts were cut off by a stop: they are marked failed with `problem`. */
   failRunningJobs(problem: CaptureProblem): Promise<number>;
+}
+
+// ---- Recalls (DESIGN.md §8; issue 6). ----
+
+export type RecallClass = 'I' | 'II' | 'III';
+
+export interface RecallRecord {
+  readonly id: string;
+  readonly scope: RecallScope;
+  readonly class: RecallClass;
+  readonly reason: string;
+  readonly instructions: string | null;
+  /** GLN of the issuing party (null for an admin). */
+  readonly issuer: string | null;
+  readonly issuerRole: PartyRole;
+  readonly issuedAt: string;
+  readonly entryIndex: number | null;
+  /** The notice as published on pedigree/v1/recalls/{id}. */
+  readonly notice: Record<string, unknown>;
+  readonly status: 'open' | 'closed';
+  readonly closedAt: string | null;
+  readonly closedBy: string | null;
+  readonly closeReason: string | null;
+  readonly closeOverride: boolean;
+}
+
+export interface RecallSiteRecord {
+  readonly site: string;
+  readonly notifiedAt: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly note: string | null;
+}
+
+export interface RecallStore {
+  insertRecall(r: RecallRecord & { readonly tokenId: number | null }): Promise<void>;
+  setEntryIndex(id: string, index: number): Promise<void>;
+  /** Removes a recall whose entry could not be appended (its scope must not outlive it). */
+  deleteRecall(id: string): Promise<void>;
+  findRecall(id: string): Promise<RecallRecord | undefined>;
+  /** Newest first. */
+  listRecalls(filter: { readonly gtin?: string; readonly status?: 'open' | 'closed'; readonly limit: number }): Promise<RecallRecord[]>;
+  /** Every recall scope (open or closed: a recall is irreversible), for the custody rules. */
+  activeScopes(): Promise<ActiveRecallScope[]>;
+  /** The unit state of every unit of the scope's GTIN the scope covers (commissioned or only seen). */
+  unitsInScope(scope: RecallScope): Promise<UnitState[]>;
+  recordNotified(id: string, sites: readonly string[], at: string): Promise<void>;
+  /** Records (or repeats) a site's acknowledgement. */
+  acknowledge(id: string, site: string, a: { readonly tokenId: number; readonly note: string | null; readonly at: string }): Promise<RecallSiteRecord>;
+  sitesOf(id: string): Promise<RecallSiteRecord[]>;
+  closeRecall(id: string, c: { readonly at: string; readonly by: string; readonly reason: string | null; readonly override: boolean }): Promise<RecallRecord | undefined>;
 }

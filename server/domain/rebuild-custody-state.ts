@@ -3,6 +3,7 @@
 // raises. Alerts and the notes people wrote on them are kept.
 import { applyCustodyRules } from './apply-custody-rules.js';
 import type { CustodyStore, LedgerStore } from './ports.js';
+import type { ActiveRecallScope } from './recall-scope.js';
 
 export interface RebuildCustodyStateOptions {
   readonly custody: CustodyStore;
@@ -11,6 +12,8 @@ export interface RebuildCustodyStateOptions {
   /** Entries per rules transaction (default 5000). */
   readonly chunk?: number;
   readonly onProgress?: (appliedThrough: number, treeSize: number) => void;
+  /** Recall scopes (units commissioned into them are recalled on arrival, as in live ingest). */
+  readonly recalls?: readonly ActiveRecallScope[];
 }
 
 export async function rebuildCustodyState(o: RebuildCustodyStateOptions): Promise<{ entries: number; alertsRaised: number; alertsResolved: number }> {
@@ -26,7 +29,7 @@ export async function rebuildCustodyState(o: RebuildCustodyStateOptions): Promis
       const through = await tx.appliedThrough();
       const rows = await tx.entries(through + 1, chunk);
       if (rows.length === 0) return 0;
-      const applied = await applyCustodyRules(tx, rows, { parties });
+      const applied = await applyCustodyRules(tx, rows, { parties, ...(o.recalls ? { recalls: o.recalls } : {}) });
       for (const k of applied.raisedKeys) keys.add(k);
       raised += applied.inserted;
       o.onProgress?.(applied.appliedThrough, treeSize);

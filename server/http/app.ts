@@ -12,6 +12,7 @@ import { adminRoutes } from './admin-routes.js';
 import { custodyRoutes, type CustodyRoutesOptions } from './custody-routes.js';
 import { alertRoutes } from './alert-routes.js';
 import { installAccessControl, recordRegulatorQueries, type AccessControlOptions } from './access-control.js';
+import { recallRoutes, type RecallRoutesOptions } from './recall-routes.js';
 
 export interface AppOptions {
   readonly store: LedgerStore;
@@ -26,6 +27,8 @@ export interface AppOptions {
   readonly custody?: CustodyRoutesOptions;
   /** Token admin, company prefixes, regulator query record, EPCIS 2.0 capture and query, visibility (issue 6). */
   readonly accessControl?: AccessControlOptions;
+  /** Recalls: issue, report, acknowledge, close (DESIGN.md §8). */
+  readonly recalls?: RecallRoutesOptions;
 }
 
 export function createApp(o: AppOptions): Hono<{ Variables: AuthVariables }> {
@@ -54,6 +57,7 @@ export function createApp(o: AppOptions): Hono<{ Variables: AuthVariables }> {
     app.route('/', custodyRoutes(o.custody));
     app.route('/', alertRoutes({ custody: o.custody.custody, ...(o.custody.notifier ? { notifier: o.custody.notifier } : {}) }));
   }
+  if (o.recalls) app.route('/', recallRoutes(o.recalls));
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {
     if (e instanceof PedigreeError) return problemFromError(c, e);

@@ -33,6 +33,9 @@ const STATUS: Record<CommandErrorCode, ContentfulStatusCode> = {
   INVALID_COMPANY_PREFIX: 400,
   PREFIX_TAKEN: 409,
   PARTY_TOKEN_REQUIRED: 403,
+  RECALL_NOT_FOUND: 404,
+  RECALL_CLOSED: 409,
+  RECALL_UNITS_OUTSTANDING: 409,
 };
 
 export function statusOf(code: CommandErrorCode): ContentfulStatusCode {

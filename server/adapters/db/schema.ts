@@ -309,3 +309,48 @@ export const captureJobs = pgTable('capture_jobs', {
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
 });
+
+// ---- Recalls (DESIGN.md §8; issue 6). ----
+
+/** Recalls as issued; the scope is also what the custody rules consult to recall units commissioned later. */
+export const recalls = pgTable(
+  'recalls',
+  {
+    id: text('id').primaryKey(),
+    gtin: text('gtin').notNull(),
+    lots: text('lots').array(),
+    serials: text('serials').array(),
+    expiryFrom: text('expiry_from'),
+    expiryTo: text('expiry_to'),
+    class: text('class').notNull(), // I | II | III (21 CFR 7.3)
+    reason: text('reason').notNull(),
+    instructions: text('instructions'),
+    issuer: text('issuer'),
+    issuerRole: text('issuer_role').notNull(),
+    tokenId: integer('token_id'),
+    issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'string' }).notNull(),
+    /** The log entry of the recall; null only between the scope's insert and the append. */
+    entryIndex: int8('entry_idx'),
+    notice: jsonb('notice').notNull(),
+    status: text('status').notNull(), // open | closed
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'string' }),
+    closedBy: text('closed_by'),
+    closeReason: text('close_reason'),
+    closeOverride: boolean('close_override').notNull().default(false),
+  },
+  (t) => [index('recalls_gtin').on(t.gtin)],
+);
+
+/** The sites a recall was sent to, and their acknowledgements. */
+export const recallSites = pgTable(
+  'recall_sites',
+  {
+    recallId: text('recall_id').notNull(),
+    site: text('site').notNull(),
+    notifiedAt: timestamp('notified_at', { withTimezone: true, mode: 'string' }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'string' }),
+    ackTokenId: integer('ack_token_id'),
+    ackNote: text('ack_note'),
+  },
+  (t) => [primaryKey({ columns: [t.recallId, t.site] })],
+);

@@ -1,0 +1,37 @@
+// Closes a recall (DESIGN.md §8) once every unit in scope is accounted for (none in stock or in transit), or by a
+// regulator's (or admin's) override with a reason.
+import { PedigreeError } from './pedigree-error.js';
+import type { RecallRecord, TokenRecord } from './ports.js';
+import { reportRecall, type ReportRecallOptions } from './report-recall.js';
+import { mayRecall } from './issue-recall.js';
+import type { AccessStore } from './ports.js';
+
+export async function closeRecall(
+  o: ReportRecallOptions & { readonly access: Pick<AccessStore, 'companyPrefixes'> },
+  caller: TokenRecord,
+  id: string,
+  request: { readonly override: boolean; readonly reason: string | null },
+): Promise<RecallRecord> {
+  const report = await reportRecall(o, id);
+  if (!(await mayRecall(o.access, caller, report.recall.scope.gtin))) {
+    throw new PedigreeError('FORBIDDEN', 'a recall is closed by its GTIN’s manufacturer or a regulator');
+  }
+  if (report.recall.status === 'closed') throw new PedigreeError('RECALL_CLOSED', `recall ${id} is already closed`);
+  if (request.override) {
+    if (caller.role !== 'regulator' && caller.role !== 'admin') throw new PedigreeError('FORBIDDEN', 'only a regulator may close a recall by override');
+    if (request.reason === null) throw new PedigreeError('VALIDATION_FAILED', 'reason: an override needs a reason');
+  } else if (report.outstanding > 0) {
+    throw new PedigreeError(
+      'RECALL_UNITS_OUTSTANDING',
+      `${report.outstanding} unit(s) are still in stock or in transit (${report.counts.in_stock} in stock, ${report.counts.in_transit} in transit); return or destroy them, or a regulator closes with override and a reason`,
+    );
+  }
+  const closed = await o.recalls.closeRecall(id, {
+    at: o.clock.now().toISOString(),
+    by: caller.party ?? caller.role,
+    reason: request.reason,
+    override: request.override,
+  });
+  if (!closed) throw new PedigreeError('RECALL_CLOSED', `recall ${id} is already closed`);
+  return closed;
+}
