@@ -1,0 +1,48 @@
+// A stand-in ledger that answers every envelope at once with a signed `accepted` receipt (no checks, no database):
+// what the gateway's own drain rate is when the server is not the bottleneck. Benchmarks only.
+import { createServer, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+import { createLedgerSigner } from '../../server/adapters/ledger-signer.js';
+import { generateKeyPair } from '../../schemas/signing/keys.js';
+import { parseDeviceEventsTopic, topics } from '../../schemas/topics.js';
+
+export interface EchoLedger {
+  readonly mqttUrl: string;
+  readonly verifierKey: string;
+  received: number;
+  close(): Promise<void>;
+}
+
+export async function startEchoLedger(): Promise<EchoLedger> {
+  const broker = await Aedes.createBroker();
+  const server: Server = createServer((socket) => broker.handle(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const signer = createLedgerSigner({ origin: 'bench.echo/ledger', secretKey: generateKeyPair().secretKey });
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'echo-ledger' });
+  let index = 0;
+  const echo: EchoLedger = {
+    mqttUrl: `mqtt://127.0.0.1:${port}`,
+    verifierKey: signer.verifierKey,
+    received: 0,
+    async close() {
+      await client.endAsync();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await closed;
+    },
+  };
+  client.on('message', (topic, payload) => {
+    const device = parseDeviceEventsTopic(topic);
+    if (!device) return;
+    echo.received += 1;
+    const envelope = JSON.parse(payload.toString('utf8')) as { seq: number; event: { eventID: string } };
+    const receiptTopic = topics.deviceReceipts(device);
+    const receipt = { eventID: envelope.event.eventID, seq: envelope.seq, status: 'accepted', index: index++ };
+    client.publish(receiptTopic, JSON.stringify(signer.signMessage('receipt', receipt, receiptTopic)), { qos: 1 });
+  });
+  await client.subscribeAsync(topics.allDeviceEvents, { qos: 1 });
+  return echo;
+}
