@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { startLedger, StartupError } from './ledger.js';
+import { socatAvailable, startDemo } from './start-demo.js';
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
@@ -25,23 +26,36 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Pedigree ledger is running.`,
-    `  Web:        ${ledger.httpUrl}/`,
-    `  Checkpoint: ${ledger.httpUrl}/v1/checkpoint`,
+    `  HTTP API:   ${ledger.httpUrl}/v1/checkpoint  (signed checkpoint; the web pages are not built yet)`,
     `  MQTT:       ${ledger.mqttUrl}`,
     `  Verifier key: ${ledger.signer.verifierKey}`,
   ];
   if (ledger.generatedAdminToken) {
     lines.push(`  Admin token (shown once; keep it): ${ledger.generatedAdminToken}`);
   }
-  if (!noSim) lines.push('  The simulated supply chain is not built yet (issue: gateway and firmware-sim); the ledger runs alone.');
-  lines.push('  Stop with Ctrl-C.', '');
   process.stdout.write(lines.join('\n') + '\n');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  let demo: { stop(): Promise<void> } | undefined;
+  if (!noSim) {
+    if (!socatAvailable()) {
+      print('  The simulated supply chain needs socat for its serial lines (apt-get install socat); the ledger runs alone.');
+    } else {
+      try {
+        const simLogger = logger.child({ component: 'sim' }, { level: 'warn' });
+        demo = await startDemo({ httpUrl: ledger.httpUrl, mqttUrl: ledger.mqttUrl, dataDir: config.dataDir, registry: ledger.registry, logger: simLogger, print });
+      } catch (e) {
+        logger.error({ err: e }, 'the simulated supply chain could not start; the ledger runs alone');
+      }
+    }
+  }
+  print('  Stop with Ctrl-C.\n');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing the open batch and its receipts');
+    await demo?.stop().catch((e) => logger.error({ err: e }, 'stopping the simulation failed'));
     await ledger.stop();
     logger.info('stopped cleanly');
     process.exit(0);
