@@ -6,6 +6,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '../../test/harness/databases.js';
+import { buildSyntheticLog } from '../../test/harness/synthetic-log.js';
 import { freePort, spawnLedger } from '../../test/harness/ledger-process.js';
 import { openSqlClient } from '../../server/adapters/db/sql-client.js';
 import { loadOrCreateLedgerKey } from '../../server/adapters/ledger-key-file.js';
@@ -33,19 +34,7 @@ try {
   const sql = await openSqlClient({ databaseUrl: db.url });
   console.error(`loading ${fmt(N)} entries and their tree nodes into PostgreSQL…`);
   const t0 = performance.now();
-  await sql.query(`INSERT INTO entries (idx, leaf_hash, bytes, kind, event_id)
-    SELECT i, sha256('\\x00'::bytea || convert_to('entry ' || i, 'UTF8')), convert_to('entry ' || i, 'UTF8'), 'ledger', 'e' || i
-    FROM generate_series(0, ${N - 1}) AS i`);
-  await sql.query('INSERT INTO tree_nodes (level, idx, hash) SELECT 0, idx, leaf_hash FROM entries');
-  for (let level = 1; 2 ** level <= N; level++) {
-    await sql.query(
-      `INSERT INTO tree_nodes (level, idx, hash)
-       SELECT $1::smallint, l.idx / 2, sha256('\\x01'::bytea || l.hash || r.hash)
-       FROM tree_nodes l JOIN tree_nodes r ON r.level = l.level AND r.idx = l.idx + 1
-       WHERE l.level = $1::smallint - 1 AND l.idx % 2 = 0`,
-      [level],
-    );
-  }
+  await buildSyntheticLog(sql, N);
   await sql.query('ANALYZE');
   const key = loadOrCreateLedgerKey(join(dataDir, 'ledger.key'));
   const signer = createLedgerSigner({ origin: 'pedigree.local/ledger', secretKey: key.secretKey });

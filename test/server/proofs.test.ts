@@ -12,6 +12,7 @@ import type { LedgerSigner, LedgerStore } from '../../server/domain/ports.js';
 import { createLedgerSigner } from '../../server/adapters/ledger-signer.js';
 import { generateKeyPair } from '../../schemas/signing/keys.js';
 import { testStores } from '../harness/databases.js';
+import { buildSyntheticLog } from '../harness/synthetic-log.js';
 
 const signer: LedgerSigner = createLedgerSigner({ origin: 'test.pedigree/log', secretKey: generateKeyPair().secretKey });
 const entryBytes = (i: number) => new TextEncoder().encode(`entry ${i}`);
@@ -68,20 +69,7 @@ describe.each(testStores)('proofs at 1,000,000 entries on $name', (testStore) =>
   beforeAll(async () => {
     ({ client: sql, drop } = await testStore.open());
     store = createSqlLedgerStore(sql);
-    // Built set-wise in SQL: entries, then each level of complete subtrees from the one below (RFC 6962 hashing).
-    await sql.query(`INSERT INTO entries (idx, leaf_hash, bytes, kind, event_id)
-      SELECT i, sha256('\\x00'::bytea || convert_to('entry ' || i, 'UTF8')), convert_to('entry ' || i, 'UTF8'), 'ledger', 'e' || i
-      FROM generate_series(0, ${N - 1}) AS i`);
-    await sql.query(`INSERT INTO tree_nodes (level, idx, hash) SELECT 0, idx, leaf_hash FROM entries`);
-    for (let level = 1; 2 ** level <= N; level++) {
-      await sql.query(
-        `INSERT INTO tree_nodes (level, idx, hash)
-         SELECT $1::smallint, l.idx / 2, sha256('\\x01'::bytea || l.hash || r.hash)
-         FROM tree_nodes l JOIN tree_nodes r ON r.level = l.level AND r.idx = l.idx + 1
-         WHERE l.level = $1::smallint - 1 AND l.idx % 2 = 0`,
-        [level],
-      );
-    }
+    await buildSyntheticLog(sql, N);
     leaves = Array.from({ length: N }, (_, i) => sha256(new Uint8Array([0, ...entryBytes(i)])));
     root = rootFromLeafHashes(leaves);
     await sql.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3)', [N, root, signer.signCheckpoint(N, root)]);
