@@ -146,7 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       case 'checkpoint':
         checkpointSize = message.size;
         break;
-      case 'receipt':
+      case 'receipts':
         break;
     }
   };

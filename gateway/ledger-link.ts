@@ -260,7 +260,7 @@ export class LedgerLink {
       return;
     }
     const message = read.value;
-    if (message.kind === 'receipt') this.#onReceipt(message.receipt);
+    if (message.kind === 'receipts') for (const receipt of message.receipts) this.#onReceipt(receipt);
     else this.#o.onInbound?.(message);
   }
 

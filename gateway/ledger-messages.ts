@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { parseDigitalLink } from '../schemas/gs1/digital-link.js';
 import { err, ok, type Result } from '../schemas/result.js';
 import { openCheckpoint } from '../schemas/signing/checkpoint.js';
-import { parseLedgerMessage } from '../schemas/signing/ledger-message.js';
+import { parseLedgerMessage, receiptsOf, type LedgerMessage, type LedgerMessageKind } from '../schemas/signing/ledger-message.js';
 import { noteVerifierFromVkey, parseVkey, type NoteVerifier } from '../schemas/signing/signed-note.js';
 import { TOPIC_ROOT, topics, type Receipt } from '../schemas/topics.js';
 import { createLedgerMessageVerifier, type LedgerMessageVerifier } from './verify-ledger-message.js';
@@ -79,7 +79,8 @@ export const siteAlertSchema = z
 export type SiteAlert = z.infer<typeof siteAlertSchema>;
 
 export type LedgerInbound =
-  | { readonly kind: 'receipt'; readonly receipt: Receipt }
+  /** A `receipt` or `receipts` message: the ledger's answers for one or more of this device's events. */
+  | { readonly kind: 'receipts'; readonly receipts: readonly Receipt[] }
   | { readonly kind: 'recall'; readonly recallId: string; readonly notice: RecallNotice }
   /** An empty retained payload on a recall topic. Unsigned by nature, so it proves nothing (see recall-register.ts). */
   | { readonly kind: 'recall-cleared'; readonly recallId: string }
@@ -107,7 +108,12 @@ export function unitKeyOf(ref: z.infer<typeof unitRefSchema>): string | undefine
   return /^\d{14}$/.test(ref.gtin) ? `01/${ref.gtin}/21/${ref.serial}` : undefined;
 }
 
-function signedBody(topic: string, payload: Uint8Array, kind: 'receipt' | 'recall' | 'alert', trust: LedgerTrust): Result<unknown, LedgerInboundError> {
+function signedMessage(
+  topic: string,
+  payload: Uint8Array,
+  kinds: readonly LedgerMessageKind[],
+  trust: LedgerTrust,
+): Result<LedgerMessage, LedgerInboundError> {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload).toString('utf8'));
@@ -116,10 +122,15 @@ function signedBody(topic: string, payload: Uint8Array, kind: 'receipt' | 'recal
   }
   const message = parseLedgerMessage(json);
   if (!message.ok) return err('MALFORMED', message.message);
-  if (message.value.kind !== kind) return err('FORGED', `a ${message.value.kind} message on a ${kind} topic`);
+  if (!kinds.includes(message.value.kind)) return err('FORGED', `a ${message.value.kind} message on a ${kinds[0]} topic`);
   const verified = trust.verifyMessage(message.value, topic);
   if (!verified.ok) return err('FORGED', verified.message);
-  return ok(message.value.body);
+  return ok(message.value);
+}
+
+function signedBody(topic: string, payload: Uint8Array, kind: 'recall' | 'alert', trust: LedgerTrust): Result<unknown, LedgerInboundError> {
+  const message = signedMessage(topic, payload, [kind], trust);
+  return message.ok ? ok(message.value.body) : message;
 }
 
 export function readLedgerMessage(
@@ -130,10 +141,10 @@ export function readLedgerMessage(
   if (payload.byteLength > MAX_PAYLOAD) return err('MALFORMED', 'payload too large');
   const { trust } = options;
   if (topic === topics.deviceReceipts(options.device)) {
-    const body = signedBody(topic, payload, 'receipt', trust);
-    if (!body.ok) return body;
-    // parseLedgerMessage has checked the body against receiptSchema already.
-    return ok({ kind: 'receipt', receipt: body.value as Receipt });
+    const message = signedMessage(topic, payload, ['receipts', 'receipt'], trust);
+    if (!message.ok) return message;
+    // parseLedgerMessage has checked the body against receiptSchema / receiptBatchSchema already.
+    return ok({ kind: 'receipts', receipts: receiptsOf(message.value) });
   }
   const recall = RECALL_TOPIC.exec(topic);
   if (recall) {

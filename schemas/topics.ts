@@ -43,3 +43,16 @@ export const receiptSchema = z
 
 /** `{eventID, seq, status, code?, index?}` on `pedigree/v1/devices/{device}/receipts`. */
 export type Receipt = z.infer<typeof receiptSchema>;
+
+/** Most receipts one `receipts` message carries (keeps a message well under broker and gateway payload limits). */
+export const MAX_RECEIPTS_PER_MESSAGE = 1000;
+
+/**
+ * `{receipts: [Receipt, …]}`: the receipts of one committed batch for one device, in one signed message. One
+ * signature and one MQTT publish per device per batch instead of one per event: at thousands of events/s the
+ * per-receipt signature and publish were the ledger's largest main-thread cost (bench/RESULTS.md).
+ */
+export const receiptBatchSchema = z
+  .object({ receipts: z.array(receiptSchema).min(1).max(MAX_RECEIPTS_PER_MESSAGE) })
+  .strict();
+export type ReceiptBatch = z.infer<typeof receiptBatchSchema>;

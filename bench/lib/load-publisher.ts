@@ -58,16 +58,21 @@ export async function runLoadPublisher(o: LoadPublisherOptions): Promise<LoadRes
     };
     client.on('message', (topic, payload) => {
       if (topic !== receiptsTopic) return;
-      const m = JSON.parse(payload.toString('utf8')) as { body: { seq: number; status: string } };
-      const i = m.body.seq - o.firstSeq;
-      if (i < 0 || i >= o.payloads.length || sentAt[i] === -1) return;
-      lastReceipt = performance.now();
-      latenciesMs.push(lastReceipt - sentAt[i]!);
-      sentAt[i] = -1;
-      if (m.body.status === 'accepted') accepted++;
-      else other++;
-      inflight--;
-      done++;
+      type R = { seq: number; status: string };
+      const m = JSON.parse(payload.toString('utf8')) as { kind: string; body: R | { receipts: R[] } };
+      const list = 'receipts' in m.body ? m.body.receipts : [m.body];
+      const now = performance.now();
+      for (const r of list) {
+        const i = r.seq - o.firstSeq;
+        if (i < 0 || i >= o.payloads.length || sentAt[i] === -1) continue;
+        lastReceipt = now;
+        latenciesMs.push(lastReceipt - sentAt[i]!);
+        sentAt[i] = -1;
+        if (r.status === 'accepted') accepted++;
+        else other++;
+        inflight--;
+        done++;
+      }
       if (done === o.payloads.length) {
         void client.endAsync().then(() => resolve({ latenciesMs, accepted, other, firstPublish, lastReceipt }));
       } else pump();

@@ -4,7 +4,7 @@
 // configuration, and drop anything that does not verify, even on a misconfigured broker):
 //
 //   message      = { "v": 1, "kind": <kind>, "topic"?: <MQTT topic it is published on>, "body": {...}, "sig": <sig> }
-//   kind         = "receipt" | "alert" | "recall" | "checkpoint"
+//   kind         = "receipt" | "receipts" | "alert" | "recall" | "checkpoint"
 //   signed bytes = UTF-8("pedigree/ledger/v1\n") ‖ RFC 8785 JCS({ v, kind, topic?, body })
 //   sig          = unpadded base64url of the 64-byte Ed25519 signature over the signed bytes
 //
@@ -12,12 +12,14 @@
 // device A's seq 7 (`{eventID, seq, status}` names no device) could be replayed on device B's receipts topic and
 // make B drop its own seq 7 from its outbox. Publishers SHOULD set it; a receiver that passes the topic it read
 // the message from to verifyLedgerMessage refuses messages signed for another topic or for none.
-// Body per kind: receipt = the receipt of DESIGN.md §4 (receiptSchema in schemas/topics.ts);
+// Body per kind: receipt = the receipt of DESIGN.md §4 (receiptSchema in schemas/topics.ts); receipts =
+// {receipts: [receipt, …]}, 1–1000 receipts of one device in one message (receiptBatchSchema; the ledger sends one
+// per device per committed batch, and receivers accept both kinds on the receipts topic — receiptsOf below);
 // checkpoint = { note: <signed checkpoint note text> }; alert and recall = any JSON object (their owners
 // define the fields).
 import { z } from 'zod';
 import { err, ok, type Result } from '../result.js';
-import { receiptSchema } from '../topics.js';
+import { receiptBatchSchema, receiptSchema, type Receipt } from '../topics.js';
 import { domainSeparatedBytes, isJsonObject, toJsonValue, type JsonObject } from './canonical-bytes.js';
 import { checkEd25519, ED25519_SIGNATURE_SIZE, signEd25519 } from './ed25519.js';
 import { decodeBase64url, encodeBase64url } from './encoding.js';
@@ -25,7 +27,7 @@ import { decodeBase64url, encodeBase64url } from './encoding.js';
 /** Domain-separation prefix of ledger message signatures (never the same as the envelopes' `pedigree/event/v1\n`). */
 export const LEDGER_SIGNING_CONTEXT = 'pedigree/ledger/v1\n';
 export const LEDGER_MESSAGE_VERSION = 1 as const;
-export const LEDGER_MESSAGE_KINDS = ['receipt', 'alert', 'recall', 'checkpoint'] as const;
+export const LEDGER_MESSAGE_KINDS = ['receipt', 'receipts', 'alert', 'recall', 'checkpoint'] as const;
 export type LedgerMessageKind = (typeof LEDGER_MESSAGE_KINDS)[number];
 
 /** A ledger message as published. */
@@ -51,6 +53,7 @@ const checkpointBodySchema = z.object({ note: z.string() }).strict();
 /** Whether `body` has the shape its kind requires (see the contract above). */
 function bodyFits(kind: LedgerMessageKind, body: JsonObject): boolean {
   if (kind === 'receipt') return receiptSchema.safeParse(body).success;
+  if (kind === 'receipts') return receiptBatchSchema.safeParse(body).success;
   if (kind === 'checkpoint') return checkpointBodySchema.safeParse(body).success;
   return true;
 }
@@ -67,6 +70,13 @@ export const ledgerMessageSchema = z
   })
   .strict()
   .refine((m) => bodyFits(m.kind, m.body), { message: 'body does not fit its kind', path: ['body'] });
+
+/** The receipts a parsed `receipt` or `receipts` message carries (its body was checked by ledgerMessageSchema); [] for other kinds. */
+export function receiptsOf(message: LedgerMessage): readonly Receipt[] {
+  if (message.kind === 'receipt') return [message.body as unknown as Receipt];
+  if (message.kind === 'receipts') return (message.body as unknown as { receipts: Receipt[] }).receipts;
+  return [];
+}
 
 /** `UTF-8("pedigree/ledger/v1\n") ‖ JCS({v, kind, topic?, body})`. Throws TypeError when body is not JSON. */
 export function ledgerMessageSigningBytes(message: Omit<LedgerMessage, 'sig'>): Uint8Array {

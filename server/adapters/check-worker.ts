@@ -1,7 +1,8 @@
 // Worker thread: runs the CPU-heavy envelope checks (signature, schema, event hash) off the ledger's main thread.
+// Takes a batch of requests per message and answers with one batch (see check-pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { Ed25519KeyCache } from '../../schemas/signing/verify-envelope.js';
-import { checkEnvelopeOf } from '../domain/check-envelope.js';
+import { checkEnvelopeOf, type CheckEnvelopeResult } from '../domain/check-envelope.js';
 import type { DeviceRecord } from '../domain/ports.js';
 
 export interface CheckRequest {
@@ -12,27 +13,33 @@ export interface CheckRequest {
   readonly maxPayloadBytes: number;
 }
 
+/** The answer to one request; an accepted candidate comes back without its bytes (the main thread holds them). */
+export interface CheckAnswer {
+  readonly id: number;
+  readonly result?: CheckEnvelopeResult;
+  readonly error?: string;
+}
+
 const keys = new Ed25519KeyCache();
 
-parentPort?.on('message', (req: CheckRequest) => {
-  let result;
+function checkOne(req: CheckRequest): CheckAnswer {
   try {
-    result = checkEnvelopeOf(req.topic, req.payload, req.device, {
+    const result = checkEnvelopeOf(req.topic, req.payload, req.device, {
       maxPayloadBytes: req.maxPayloadBytes,
       keyObject: (k) => {
         const r = keys.get(k.publicKey);
         return r.ok ? r.value : k.publicKey;
       },
     });
-  } catch (e) {
-    parentPort!.postMessage({ id: req.id, error: (e as Error).message });
-    return;
-  }
-  // The main thread still holds the payload: do not copy the bytes (or the device record) back.
-  if (result.ok) {
+    if (!result.ok) return { id: req.id, result };
+    // Do not copy the bytes (or the device record) back.
     const { bytes: _bytes, ...candidate } = result.candidate;
-    parentPort!.postMessage({ id: req.id, result: { ok: true, envelope: { device: result.envelope.device, seq: result.envelope.seq }, candidate } });
-  } else {
-    parentPort!.postMessage({ id: req.id, result });
+    return { id: req.id, result: { ok: true, envelope: { device: result.envelope.device, seq: result.envelope.seq }, candidate } as unknown as CheckEnvelopeResult };
+  } catch (e) {
+    return { id: req.id, error: (e as Error).message };
   }
+}
+
+parentPort?.on('message', (batch: readonly CheckRequest[]) => {
+  parentPort!.postMessage(batch.map(checkOne));
 });

@@ -39,6 +39,7 @@ export class IngestPipeline {
   readonly #o: IngestPipelineOptions;
   #queue: Pending[] = [];
   #checking = new Set<Promise<void>>();
+  readonly #publishing = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #stopped = false;
@@ -149,9 +150,21 @@ export class IngestPipeline {
         });
       }
     }
-    await this.#o.notifier.sendReceipts(receipts);
-    if (result.checkpoint) await this.#o.notifier.publishCheckpoint(result.checkpoint);
+    // The batch is committed: its receipts and checkpoint go out now, but the next batch does not wait for the
+    // broker's PUBACKs (a round trip per batch that would serialise ingest); stop() and drain() wait for them.
+    // Both are handed to the client now, in batch order, so a retained checkpoint is never replaced by an older one.
+    this.#track(this.#o.notifier.sendReceipts(receipts));
+    if (result.checkpoint) this.#track(this.#o.notifier.publishCheckpoint(result.checkpoint));
     if (this.#o.onAppended) await this.#o.onAppended(result.outcomes.filter((o) => o.status === 'accepted'));
+  }
+
+  #track(p: Promise<void>): void {
+    const tracked = p.catch((e) => this.#o.onError?.(e, 'receipts')).finally(() => this.#publishing.delete(tracked));
+    this.#publishing.add(tracked);
+  }
+
+  async #settlePublishing(): Promise<void> {
+    while (this.#publishing.size > 0) await Promise.allSettled([...this.#publishing]);
   }
 
   /** Stops taking messages, finishes the checks under way and the open batch, and sends its receipts. */
@@ -164,6 +177,7 @@ export class IngestPipeline {
     }
     while (this.#flushing) await this.#flushing;
     if (this.#queue.length > 0) await this.#flushLoop();
+    await this.#settlePublishing();
   }
 
   /** Resolves once everything taken so far is committed and answered (tests and benchmarks). */
@@ -174,7 +188,10 @@ export class IngestPipeline {
       else if (this.#queue.length > 0) {
         this.#scheduleFlush(0);
         await new Promise((r) => setTimeout(r, 1));
-      } else if (this.#checking.size === 0) return;
+      } else if (this.#checking.size === 0) {
+        await this.#settlePublishing();
+        if (this.#queue.length === 0 && this.#checking.size === 0 && !this.#flushing) return;
+      }
     }
   }
 }

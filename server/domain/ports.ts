@@ -121,7 +121,7 @@ export interface LedgerSigner {
   readonly verifierKey: string;
   signCheckpoint(size: number, root: Uint8Array): string;
   /** A signed message bound to the topic it is published on (schemas/signing/ledger-message.ts). */
-  signMessage(kind: 'receipt' | 'alert' | 'recall' | 'checkpoint', body: unknown, topic: string): unknown;
+  signMessage(kind: 'receipt' | 'receipts' | 'alert' | 'recall' | 'checkpoint', body: unknown, topic: string): unknown;
   /** Signs an EPCIS event captured over HTTP on the capturing party's behalf (schemas/signing/capture-entry.ts). */
   signCaptureEntry(draft: UnsignedCaptureEntry): SignedCaptureEntry;
   /** Signs a recall's log entry on its issuer's behalf (schemas/signing/recall-entry.ts). */

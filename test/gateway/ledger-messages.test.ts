@@ -22,7 +22,20 @@ const receipt = { seq: 5, status: 'accepted', eventID: 'ni:///sha-256;ab?ver=CBV
 describe('reading what the ledger publishes', () => {
   it('accepts a receipt the ledger signed for this device', () => {
     const m = signLedgerMessage('receipt', receipt, ledger.secretKey, { topic: receiptTopic });
-    expect(readLedgerMessage(receiptTopic, bytes(m), opts)).toEqual({ ok: true, value: { kind: 'receipt', receipt } });
+    expect(readLedgerMessage(receiptTopic, bytes(m), opts)).toEqual({ ok: true, value: { kind: 'receipts', receipts: [receipt] } });
+  });
+
+  it('accepts a batch of receipts the ledger signed for this device, in order', () => {
+    const batch = [receipt, { ...receipt, seq: 6, index: 10 }, { seq: 7, status: 'rejected', code: 'SEQ_REUSED' }];
+    const m = signLedgerMessage('receipts', { receipts: batch }, ledger.secretKey, { topic: receiptTopic });
+    expect(readLedgerMessage(receiptTopic, bytes(m), opts)).toEqual({ ok: true, value: { kind: 'receipts', receipts: batch } });
+  });
+
+  it('refuses a batch with one receipt changed after signing', () => {
+    const batch = [receipt, { ...receipt, seq: 6, index: 10 }];
+    const m = signLedgerMessage('receipts', { receipts: batch }, ledger.secretKey, { topic: receiptTopic });
+    const tampered = { ...m, body: { receipts: [receipt, { ...receipt, seq: 6, index: 11 }] } };
+    expect(readLedgerMessage(receiptTopic, bytes(tampered), opts)).toMatchObject({ ok: false, code: 'FORGED' });
   });
 
   describe('refuses forgeries', () => {

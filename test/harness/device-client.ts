@@ -2,7 +2,7 @@
 // checking each receipt's ledger signature and topic binding.
 import mqtt, { type MqttClient } from 'mqtt';
 import { signEnvelope, type SignedEnvelope } from '../../schemas/signing/envelope.js';
-import { parseLedgerMessage, verifyLedgerMessage } from '../../schemas/signing/ledger-message.js';
+import { parseLedgerMessage, receiptsOf, verifyLedgerMessage } from '../../schemas/signing/ledger-message.js';
 import { topics, type Receipt } from '../../schemas/topics.js';
 import type { EnrolledTestDevice } from './ledger-harness.js';
 
@@ -42,13 +42,12 @@ export async function connectTestDevice(
       return;
     }
     const parsed = parseLedgerMessage(json);
-    if (!parsed.ok || parsed.value.kind !== 'receipt' || !verifyLedgerMessage(parsed.value, ledgerPublicKey, { topic }).ok) {
+    if (!parsed.ok || receiptsOf(parsed.value).length === 0 || !verifyLedgerMessage(parsed.value, ledgerPublicKey, { topic }).ok) {
       forged.push(json);
       return;
     }
-    const receipt = parsed.value.body as unknown as Receipt;
     // Keep the first final answer per seq; duplicates of an accepted receipt carry the same index.
-    if (!receipts.has(receipt.seq)) receipts.set(receipt.seq, receipt);
+    for (const receipt of receiptsOf(parsed.value)) if (!receipts.has(receipt.seq)) receipts.set(receipt.seq, receipt);
     for (const w of waiters) w();
   });
   await client.subscribeAsync(receiptsTopic, { qos: 1 });

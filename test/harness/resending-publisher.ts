@@ -1,7 +1,7 @@
 // A publisher that behaves like a gateway's outbox: keeps every envelope until it holds a ledger receipt, resends
 // what is unanswered after a while or after a reconnect, and never has more than `window` in flight.
 import mqtt, { type MqttClient } from 'mqtt';
-import { parseLedgerMessage, verifyLedgerMessage } from '../../schemas/signing/ledger-message.js';
+import { parseLedgerMessage, receiptsOf, verifyLedgerMessage } from '../../schemas/signing/ledger-message.js';
 import { topics, type Receipt } from '../../schemas/topics.js';
 
 export interface ResendingPublisherOptions {
@@ -74,14 +74,15 @@ export function runResendingPublisher(o: ResendingPublisherOptions, onReceipt?: 
       return;
     }
     const m = parseLedgerMessage(json);
-    if (!m.ok || m.value.kind !== 'receipt' || !verifyLedgerMessage(m.value, o.ledgerPublicKey, { topic }).ok) return;
-    const r = m.value.body as unknown as Receipt;
-    if (!inflight.has(r.seq)) return;
-    inflight.delete(r.seq);
-    if (!receipts.has(r.seq)) {
-      receipts.set(r.seq, r);
-      latenciesMs.push(Date.now() - firstSent.get(r.seq)!);
-      onReceipt?.();
+    if (!m.ok || receiptsOf(m.value).length === 0 || !verifyLedgerMessage(m.value, o.ledgerPublicKey, { topic }).ok) return;
+    for (const r of receiptsOf(m.value)) {
+      if (!inflight.has(r.seq)) continue;
+      inflight.delete(r.seq);
+      if (!receipts.has(r.seq)) {
+        receipts.set(r.seq, r);
+        latenciesMs.push(Date.now() - firstSent.get(r.seq)!);
+        onReceipt?.();
+      }
     }
     if (receipts.size === o.payloads.length) {
       clearInterval(timer);

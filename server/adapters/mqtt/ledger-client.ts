@@ -1,7 +1,7 @@
 // The ledger's MQTT client: subscribes to every device's events topic, feeds the ingest pipeline with backpressure,
 // and publishes signed receipts and the retained checkpoint (DESIGN.md §4).
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
-import { TOPIC_QOS, topics, type Receipt } from '../../../schemas/topics.js';
+import { MAX_RECEIPTS_PER_MESSAGE, TOPIC_QOS, topics, type Receipt } from '../../../schemas/topics.js';
 import type { LedgerSigner, Notifier } from '../../domain/ports.js';
 
 export interface LedgerMqttClientOptions {
@@ -60,6 +60,25 @@ export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promi
     if (o.backlog() < maxBacklog) callback();
     else waiting.push(() => callback());
   };
+  // Coalesce what the client writes while it works through one read from the socket (a PUBACK per QoS 1 message,
+  // receipts): corked until the event loop turns, so thousands of small packets go out in a few writes, not one
+  // system call each (the ledger's largest main-thread cost after the receipts' signatures, bench/RESULTS.md).
+  const corked = new WeakSet<object>();
+  client.on('connect', () => {
+    const socket = client.stream as unknown as NodeJS.ReadWriteStream & { cork?: () => void; uncork?: () => void };
+    if (corked.has(socket) || typeof socket.cork !== 'function') return;
+    corked.add(socket);
+    let pending = false;
+    socket.prependListener('data', () => {
+      if (pending) return;
+      pending = true;
+      socket.cork!();
+      setImmediate(() => {
+        pending = false;
+        socket.uncork!();
+      });
+    });
+  });
   client.on('connect', () => o.onConnectionChange?.(true));
   client.on('close', () => o.onConnectionChange?.(false));
 
@@ -86,12 +105,22 @@ export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promi
   return {
     connected: () => client.connected,
     async sendReceipts(receipts: readonly { device: string; receipt: Receipt }[]) {
-      await Promise.all(
-        receipts.map(({ device, receipt }) => {
-          const topic = topics.deviceReceipts(device);
-          return publish(topic, JSON.stringify(o.signer.signMessage('receipt', receipt, topic)));
-        }),
-      );
+      // One signed `receipts` message per device per batch (schemas/topics.ts receiptBatchSchema), in seq order.
+      const byDevice = new Map<string, Receipt[]>();
+      for (const { device, receipt } of receipts) {
+        const list = byDevice.get(device);
+        if (list) list.push(receipt);
+        else byDevice.set(device, [receipt]);
+      }
+      const sends: Promise<void>[] = [];
+      for (const [device, list] of byDevice) {
+        const topic = topics.deviceReceipts(device);
+        for (let i = 0; i < list.length; i += MAX_RECEIPTS_PER_MESSAGE) {
+          const body = { receipts: list.slice(i, i + MAX_RECEIPTS_PER_MESSAGE) };
+          sends.push(publish(topic, JSON.stringify(o.signer.signMessage('receipts', body, topic))));
+        }
+      }
+      await Promise.all(sends);
     },
     async publishCheckpoint(note: string) {
       await publish(topics.checkpoint, note, true);

@@ -28,13 +28,14 @@ function receive(text: string): LedgerMessage {
 
 const bodies: Record<(typeof LEDGER_MESSAGE_KINDS)[number], object> = {
   receipt,
+  receipts: { receipts: [receipt, { ...receipt, seq: 1043, index: 18 }, { seq: 1044, status: 'rejected', code: 'SEQ_REUSED' }] },
   alert: { code: 'LOCATION_CONFLICT', severity: 'high', gtin: '09506000134352', serial: 'A1', entries: [3, 9] },
   recall: { id: 'rc-1', class: 'I', scope: { gtin: '09506000134352', lots: ['L1'] }, reason: 'contamination' },
   checkpoint: { note: 'pedigree.example/log\n1\nAAAA\n\n— pedigree.example/log AAAA\n' },
 };
 
 describe.each(LEDGER_MESSAGE_KINDS)('a signed %s', (kind) => {
-  const topic = kind === 'receipt' ? receiptTopic : `pedigree/v1/${kind}`;
+  const topic = kind === 'receipt' || kind === 'receipts' ? receiptTopic : `pedigree/v1/${kind}`;
   const message = signLedgerMessage(kind, bodies[kind], ledger.secretKey, { topic });
 
   it('verifies at the gateway after the trip through JSON, on its topic', () => {
