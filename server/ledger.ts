@@ -25,10 +25,13 @@ import { CustodyProjector } from './domain/custody-projector.js';
 import { CheckpointCache } from './domain/checkpoint-cache.js';
 import { topics } from '../schemas/topics.js';
 import { createSqlAccessStore } from './adapters/db/access-store.js';
+import { cacheAccessStore, cacheRegistryStore } from './domain/cached-access.js';
+import { TreeNodeCache } from './log/tree-node-cache.js';
 import { createSqlCaptureJobStore } from './adapters/db/capture-job-store.js';
 import { createSqlEpcisEventStore } from './adapters/db/epcis-event-store.js';
 import { CaptureService } from './domain/capture-epcis-document.js';
 import { createSqlRecallStore } from './adapters/db/recall-store.js';
+import { receiveRecallAck } from './domain/receive-recall-ack.js';
 import type { DeviceKey, LedgerSigner, LedgerStore, RegistryStore } from './domain/ports.js';
 
 /** Start-up failed for a reason the operator can fix; the message names the variable to change. */
@@ -80,8 +83,20 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       );
     }
     cleanups.push(() => sql.close());
-    const store = createSqlLedgerStore(sql);
-    const registry = createSqlRegistryStore(sql);
+    // Proofs read the upper levels of the tree from memory (tree-node-cache.ts).
+    const sqlStore = createSqlLedgerStore(sql);
+    const nodeCache = new TreeNodeCache(sqlStore);
+    // The latest checkpoint is kept in memory too: appends here offer theirs right after the commit.
+    let checkpoints: CheckpointCache | undefined;
+    const store: LedgerStore = {
+      ...sqlStore,
+      getNodes: (keys) => nodeCache.getNodes(keys),
+      checkpointCommitted: (c) => checkpoints?.offer(c),
+    };
+    checkpoints = new CheckpointCache(store);
+    // Every authenticated request reads its token and its party's locations: cached briefly (cached-access.ts).
+    const access = cacheAccessStore(createSqlAccessStore(sql));
+    const registry = cacheRegistryStore(createSqlRegistryStore(sql), () => access.clear());
 
     // 2. Keys and the admin.
     const key = loadOrCreateLedgerKey(config.ledgerKeyFile ?? join(config.dataDir, 'ledger.key'));
@@ -193,6 +208,16 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
         password: config.mqttUrl ? config.mqttPassword : ledgerMqtt.password,
         signer,
         onMessage: (topic, payload) => pipeline.accept(topic, payload),
+        // Recall acknowledgements from gateways (DESIGN.md §8): hostile input is logged with its code and dropped.
+        onRecallAck: (topic, payload) =>
+          void receiveRecallAck({ devices, recalls: recallStore, clock: { now: () => new Date() }, keyObject: checkOptions.keyObject }, topic, payload).then(
+            (r) => {
+              metrics.recallAck(r.ok ? 'recorded' : r.code);
+              if (r.ok) logger.info({ recall: r.recallId, device: r.device, site: r.site.site }, 'recall acknowledged by a gateway');
+              else logger.warn({ code: r.code, device: r.device, detail: r.detail }, 'recall acknowledgement dropped');
+            },
+            (e: unknown) => logger.error({ err: e, topic }, 'recall acknowledgement failed'),
+          ),
         backlog: () => pipeline.backlog,
         onConnectionChange: (connected) => logger.info({ connected }, 'ledger MQTT connection'),
       });
@@ -237,9 +262,10 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
         if (change === 'revoked') broker?.disconnectClient(device);
       },
       onError: (e) => logger.error({ err: e }, 'HTTP handler failed'),
-      custody: { custody: custodyStore, store, checkpoints: new CheckpointCache(store), clock: { now: () => new Date() }, notifier: alertNotifier },
+      checkpoints,
+      custody: { custody: custodyStore, store, checkpoints, clock: { now: () => new Date() }, notifier: alertNotifier },
       accessControl: {
-        access: createSqlAccessStore(sql),
+        access,
         epcis: {
           capture,
           jobs: captureJobs,
@@ -252,7 +278,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
         recalls: recallStore,
         store,
         signer,
-        access: createSqlAccessStore(sql),
+        access,
         custody: custodyStore,
         clock: { now: () => new Date() },
         ...(config.custodyRules

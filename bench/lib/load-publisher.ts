@@ -43,7 +43,18 @@ export async function runLoadPublisher(o: LoadPublisherOptions): Promise<LoadRes
   let lastReceipt = 0;
   const start = performance.now();
   return new Promise<LoadResult>((resolve) => {
+    // A gateway draining its outbox writes what it publishes in one go: cork the socket for the burst, so the
+    // window goes out in a few system calls rather than one per message (mqtt-packet uncorks per packet otherwise).
+    const socket = client.stream as unknown as { cork?: () => void; uncork?: () => void };
     const pump = () => {
+      socket.cork?.();
+      try {
+        fill();
+      } finally {
+        process.nextTick(() => socket.uncork?.());
+      }
+    };
+    const fill = () => {
       while (inflight < o.window && next < o.payloads.length) {
         if (o.rate !== undefined && next > (o.rate * (performance.now() - start)) / 1000) {
           setTimeout(pump, 2);

@@ -67,7 +67,7 @@ export async function appendEntries(
       if (seqKey) bySeq.set(seqKey, { index, eventId: c.eventId, device: c.device, seq: c.seq });
       outcomes.push({ status: 'accepted', index, eventId: c.eventId, candidate: c });
     }
-    if (accepted.length === 0) return { outcomes, treeSize: size, checkpoint: undefined, frontier: undefined };
+    if (accepted.length === 0) return { outcomes, treeSize: size, checkpoint: undefined, frontier: undefined, root: undefined };
 
     const cached = frontiers.get(store);
     const frontier = cached?.size === size ? cached : await recoverFrontier(tx, size);
@@ -92,9 +92,10 @@ export async function appendEntries(
     await tx.insertTreeNodes(appended.nodes);
     await tx.insertUnitLinks(links);
     await tx.insertCheckpoint({ size: newSize, root: appended.root, note });
-    return { outcomes, treeSize: newSize, checkpoint: note, frontier: appended.frontier };
+    return { outcomes, treeSize: newSize, checkpoint: note, frontier: appended.frontier, root: appended.root };
   });
   // Only after the commit: a rolled-back batch must not leave a frontier ahead of the store.
   if (result.frontier) frontiers.set(store, result.frontier);
+  if (result.checkpoint && result.root) store.checkpointCommitted?.({ size: result.treeSize, root: result.root, note: result.checkpoint });
   return { outcomes: result.outcomes, treeSize: result.treeSize, checkpoint: result.checkpoint };
 }

@@ -1,12 +1,12 @@
 // Every check on an incoming device message that needs no log state (DESIGN.md §3): size, JSON, envelope, device,
 // signature, EPCIS schema, event hash ID, location. The payload and topic are attacker-controlled.
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { RejectionCode } from '../../schemas/codes.js';
 import { parseDeviceEventsTopic } from '../../schemas/topics.js';
 import { parseEnvelope, type SignedEnvelope } from '../../schemas/signing/envelope.js';
 import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';
 import { validateEpcisEvent } from '../../schemas/epcis/validate.js';
-import { computeEventHashId } from '../../schemas/epcis/event-hash.js';
+import { computeEventPreHash } from '../../schemas/epcis/event-hash.js';
 import type { CandidateEntry, DeviceDirectory, DeviceKey, DeviceRecord } from './ports.js';
 import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation } from './event-identifiers.js';
 
@@ -112,9 +112,10 @@ export function checkEnvelopeOf(
     return refuse('EPCIS_INVALID', reasons.slice(0, 1000), ids);
   }
   const event = envelope.event as Record<string, unknown>;
-  const hashed = computeEventHashId(event);
-  if (!hashed.ok) return refuse('EPCIS_INVALID', hashed.message, ids);
-  const eventId = hashed.value;
+  const preHash = computeEventPreHash(event);
+  if (!preHash.ok) return refuse('EPCIS_INVALID', preHash.message, ids);
+  // hashIdFromPreHash with node:crypto's SHA-256 (several times noble's on the ingest hot path; same bytes).
+  const eventId = `ni:///sha-256;${createHash('sha256').update(preHash.value, 'utf8').digest('hex')}?ver=CBV2.0`;
   if (event.eventID !== undefined && event.eventID !== eventId) {
     return refuse('EVENT_ID_MISMATCH', `eventID ${String(event.eventID).slice(0, 120)} differs from its content hash ${eventId}`, {
       ...ids,

@@ -1,5 +1,7 @@
-// The latest signed checkpoint, cached briefly: every verification proves against it, and any signed checkpoint
-// will do, so a read per request is not needed. A unit whose latest entry is newer than the cached one refreshes it.
+// The latest signed checkpoint, cached briefly: every verification and proof is served against it, and any signed
+// checkpoint will do, so a read per request is not needed. Appends in this process offer their checkpoint at once
+// (LedgerStore.checkpointCommitted), so this process never serves an older one than its own receipts name; other
+// processes' appends are seen within the TTL. A unit whose latest entry is newer than the cached one refreshes it.
 import type { LedgerStore, StoredCheckpoint } from './ports.js';
 
 export class CheckpointCache {
@@ -12,6 +14,14 @@ export class CheckpointCache {
   constructor(store: LedgerStore, options: { ttlMs?: number } = {}) {
     this.#store = store;
     this.#ttlMs = options.ttlMs ?? 500;
+  }
+
+  /** Takes a checkpoint just committed; kept when it is newer than the one held. */
+  offer(checkpoint: StoredCheckpoint): void {
+    if (!this.#value || checkpoint.size >= this.#value.size) {
+      this.#value = checkpoint;
+      this.#at = Date.now();
+    }
   }
 
   /** A signed checkpoint covering at least `minSize` entries when the log has one. */

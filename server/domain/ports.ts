@@ -100,6 +100,8 @@ export interface LedgerStore extends TreeNodeReader {
   checkpoints(): Promise<StoredCheckpoint[]>;
   recordRejection(rejection: Rejection): Promise<void>;
   listRejections(filter: { device?: string; code?: string; limit: number; beforeId?: number }): Promise<(Rejection & { id: number; receivedAt: string })[]>;
+  /** Told of each checkpoint an append committed through this store, right after the commit (caches listen). */
+  checkpointCommitted?(checkpoint: StoredCheckpoint): void;
 }
 
 export interface Rejection {
@@ -469,7 +471,15 @@ export interface RecallSiteRecord {
   readonly notifiedAt: string | null;
   readonly acknowledgedAt: string | null;
   readonly note: string | null;
+  /** The gateway whose signed MQTT message acknowledged, when it was not a party token over HTTP. */
+  readonly acknowledgedByDevice: string | null;
 }
+
+/** A unit in a recall's scope, as the report reads it (UnitState's fields the report and recallStatusOf use). */
+export type RecallUnitRow = Pick<
+  UnitState,
+  'epc' | 'gtin' | 'serial' | 'lot' | 'expiry' | 'state' | 'owner' | 'custodian' | 'custodyIndex' | 'commissionedIndex' | 'destinationParty' | 'recalled'
+>;
 
 export interface RecallStore {
   insertRecall(r: RecallRecord & { readonly tokenId: number | null }): Promise<void>;
@@ -483,9 +493,22 @@ export interface RecallStore {
   activeScopes(): Promise<ActiveRecallScope[]>;
   /** The unit state of every unit of the scope's GTIN the scope covers (commissioned or only seen). */
   unitsInScope(scope: RecallScope): Promise<UnitState[]>;
+  /** What the recall report needs of every unit the scope covers, in no particular order (one lean query). */
+  reportUnitsInScope(scope: RecallScope): Promise<RecallUnitRow[]>;
+  /** Canonical Digital Links of the commissioned units the scope covers, in order: what the recall entry names. */
+  commissionedInScope(scope: RecallScope): Promise<string[]>;
+  /**
+   * The sites holding units in scope now, by GLN, each with the serials it holds: the custodian of a unit in stock,
+   * both ends of one in transit (DESIGN.md §8, the sites a recall notifies). One aggregate query.
+   */
+  holdingSitesInScope(scope: RecallScope): Promise<{ readonly site: string; readonly serials: readonly string[] }[]>;
   recordNotified(id: string, sites: readonly string[], at: string): Promise<void>;
   /** Records (or repeats) a site's acknowledgement. */
-  acknowledge(id: string, site: string, a: { readonly tokenId: number; readonly note: string | null; readonly at: string }): Promise<RecallSiteRecord>;
+  acknowledge(
+    id: string,
+    site: string,
+    a: { readonly tokenId: number | null; readonly device: string | null; readonly note: string | null; readonly at: string },
+  ): Promise<RecallSiteRecord>;
   sitesOf(id: string): Promise<RecallSiteRecord[]>;
   closeRecall(id: string, c: { readonly at: string; readonly by: string; readonly reason: string | null; readonly override: boolean }): Promise<RecallRecord | undefined>;
 }

@@ -150,10 +150,15 @@ export async function verifyUnit(o: VerifyUnitOptions, query: UnitQuery & { corr
   if (latest !== undefined && view.latestEntryBytes) {
     const checkpoint = cached && cached.size > latest ? cached : await o.checkpoints.get(latest + 1);
     if (checkpoint && checkpoint.size > latest) {
-      // The proof's nodes came with the view when it was planned at this size; else they are read now.
+      // The proof's lowest nodes came with the view (stored nodes never change, so they fit any size that has
+      // them); the rest are read now, mostly from the ledger's node cache.
       const prefetched: TreeNodeReader = {
-        getNodes: async (keys) =>
-          checkpoint === cached && keys.every((k) => view.proofNodes.has(`${k.level}:${k.index}`)) ? view.proofNodes : o.store.getNodes(keys),
+        getNodes: async (keys) => {
+          const rest = keys.filter((k) => !view.proofNodes.has(`${k.level}:${k.index}`));
+          if (rest.length === 0) return view.proofNodes;
+          const read = await o.store.getNodes(rest);
+          return new Map([...view.proofNodes, ...read]);
+        },
       };
       const p = await getInclusionProof(prefetched, latest, checkpoint.size, checkpoint.size);
       if (p.ok) proof = { entry: view.latestEntryBytes, inclusionProof: p.value, checkpoint: checkpoint.note };

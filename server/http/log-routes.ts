@@ -6,11 +6,14 @@ import { getEntry, findEntriesByEventId } from '../domain/get-entry.js';
 import { proveInclusion } from '../domain/prove-inclusion.js';
 import { proveConsistency } from '../domain/prove-consistency.js';
 import { PedigreeError } from '../domain/pedigree-error.js';
+import type { CheckpointCache } from '../domain/checkpoint-cache.js';
 import { parseIndexParam, parseOptionalIndexParam } from './query-params.js';
 
 export interface LogRoutesOptions {
   readonly store: LedgerStore;
   readonly signer: LedgerSigner;
+  /** The latest checkpoint without a read per request (checkpoint-cache.ts); default: read the store each time. */
+  readonly checkpoints?: CheckpointCache;
 }
 
 function entryJson(e: StoredEntryRow) {
@@ -23,10 +26,10 @@ function entryJson(e: StoredEntryRow) {
   return { index: e.index, leafHash: encodeBase64(e.leafHash), bytes: encodeBase64(e.bytes), entry };
 }
 
-export function logRoutes({ store, signer }: LogRoutesOptions): Hono {
+export function logRoutes({ store, signer, checkpoints }: LogRoutesOptions): Hono {
   const app = new Hono();
   app.get('/v1/checkpoint', async (c) => {
-    const cp = await store.latestCheckpoint();
+    const cp = checkpoints ? await checkpoints.get() : await store.latestCheckpoint();
     if (!cp) throw new PedigreeError('NOT_FOUND', 'the log is empty: no checkpoint has been signed yet');
     c.header('Cache-Control', 'no-cache');
     return c.text(cp.note);
@@ -42,13 +45,13 @@ export function logRoutes({ store, signer }: LogRoutesOptions): Hono {
   app.get('/v1/proofs/inclusion', async (c) => {
     const index = parseIndexParam(c.req.query('index'), 'index');
     const size = parseOptionalIndexParam(c.req.query('size'), 'size');
-    const p = await proveInclusion(store, index, size);
+    const p = await proveInclusion(store, index, size, checkpoints);
     return c.json({ index: p.index, size: p.size, leafHash: encodeBase64(p.leafHash), hashes: p.hashes.map(encodeBase64) });
   });
   app.get('/v1/proofs/consistency', async (c) => {
     const from = parseIndexParam(c.req.query('from'), 'from');
     const to = parseIndexParam(c.req.query('to'), 'to');
-    const p = await proveConsistency(store, from, to);
+    const p = await proveConsistency(store, from, to, checkpoints);
     return c.json({ from: p.from, to: p.to, hashes: p.hashes.map(encodeBase64) });
   });
   return app;

@@ -162,7 +162,7 @@ describe.each(stores)('custody rules on %s', (store) => {
       }
     });
 
-    it('reads the proof nodes of the latest entry with the unit view, exactly those the proof plan names, at any size', async () => {
+    it('reads with the unit view the latest entry’s leaf and only nodes its proof plan names, at any size', async () => {
       const custody = createSqlCustodyStore(h.ledger.sql);
       const size = await h.ledger.store.treeSize();
       for (const serial of ['N2', 'N5']) {
@@ -171,8 +171,12 @@ describe.each(stores)('custody rules on %s', (store) => {
           const view = await custody.unitView(unit(serial), n);
           const plan = planInclusionProof(latest, n);
           if (!plan.ok) throw new Error(plan.message);
-          const expected = [...plan.value.keys, { level: 0, index: latest }].map((k) => `${k.level}:${k.index}`).sort();
-          expect([...view!.proofNodes.keys()].sort(), `${serial} at size ${n}`).toEqual([...new Set(expected)]);
+          const planned = new Set([...plan.value.keys, { level: 0, index: latest }].map((k) => `${k.level}:${k.index}`));
+          const read = [...view!.proofNodes.keys()];
+          expect(read, `${serial} at size ${n}`).toContain(`0:${latest}`);
+          for (const id of read) expect(planned.has(id), `${serial} at size ${n}: ${id}`).toBe(true);
+          // Below 256 leaves no block is complete: the rest of the proof comes from the node cache or the store.
+          if ((latest | 255) >= n) expect(read).toEqual([`0:${latest}`]);
         }
       }
     });

@@ -388,28 +388,16 @@ export function createSqlCustodyStore(db: SqlClient): CustodyStore {
     },
     async unitView(epc, proofSize): Promise<UnitView | undefined> {
       // One round trip: state, pedigree steps with their facts, every alert, party names, the latest entry's bytes,
-      // and — for a tree of `proofSize` leaves — the stored nodes of that entry's inclusion proof (RFC 9162
-      // §2.1.3.1, planned as server/log/plan-inclusion-proof.ts does: at each split k = the largest power of two
-      // below the width, the sibling half, cut into its complete subtrees, one per set bit of its width).
+      // and the lowest levels of that entry's inclusion proof. When the entry's 256-leaf block is complete in a tree
+      // of `proofSize` leaves, its proof holds exactly the sibling (b, (index >> b) XOR 1) at each level b < 8
+      // (RFC 9162 §2.1.3.1: inside a complete subtree the path is the plain sibling path); the levels above are
+      // shared by every proof and come from the ledger's in-memory node cache (server/log/tree-node-cache.ts).
       const rows = await db.query<Row>(
-        `WITH RECURSIVE
+        `WITH
            latest AS (SELECT st.entry_idx AS idx FROM unit_steps st WHERE st.epc = $1
                       ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1),
-           walk(lo, hi, sib_lo, sib_hi) AS (
-             SELECT 0::bigint, $2::bigint, NULL::bigint, NULL::bigint FROM latest WHERE latest.idx < $2::bigint
-             UNION ALL
-             SELECT CASE WHEN l.idx < w.lo + p.k THEN w.lo ELSE w.lo + p.k END,
-                    CASE WHEN l.idx < w.lo + p.k THEN w.lo + p.k ELSE w.hi END,
-                    CASE WHEN l.idx < w.lo + p.k THEN w.lo + p.k ELSE w.lo END,
-                    CASE WHEN l.idx < w.lo + p.k THEN w.hi ELSE w.lo + p.k END
-             FROM walk w CROSS JOIN latest l
-             CROSS JOIN LATERAL (SELECT 1::bigint << (length(ltrim((w.hi - w.lo - 1)::bit(64)::text, '0')) - 1) AS k) p
-             WHERE w.hi - w.lo > 1
-           ),
            proof_keys(level, idx) AS (
-             SELECT b, (w.sib_lo + (((w.sib_hi - w.sib_lo) >> (b + 1)) << (b + 1))) >> b
-             FROM walk w CROSS JOIN generate_series(0, 62) AS b
-             WHERE w.sib_lo IS NOT NULL AND ((w.sib_hi - w.sib_lo) >> b) & 1 = 1
+             SELECT b, (l.idx >> b) # 1 FROM latest l CROSS JOIN generate_series(0, 7) AS b WHERE (l.idx | 255) < $2::bigint
              UNION ALL SELECT 0, idx FROM latest
            )
          SELECT row_to_json(s) AS state,
