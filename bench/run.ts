@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const all = ['schemas', 'ingest', 'proofs', 'verify', 'gateway'];
+const all = ['schemas', 'ingest', 'proofs', 'verify', 'gateway', 'recall'];
 const [name, ...flags] = process.argv.slice(2);
 const names = name && !name.startsWith('-') ? [name] : all;
 let failed = 0;

@@ -40,7 +40,7 @@ export const SIGNING_ERROR_CODES = [
   'CONSISTENCY_PROOF_INVALID',
   'NOTE_MALFORMED',
   'NOTE_SIGNATURE_INVALID',
-  'CHECKPOINT_MALFORMED', 'TLOG_PROOF_MALFORMED', 'LEDGER_MESSAGE_INVALID',
+  'CHECKPOINT_MALFORMED', 'TLOG_PROOF_MALFORMED', 'LEDGER_MESSAGE_INVALID', 'DEVICE_MESSAGE_INVALID',
 ] as const;
 export type SigningErrorCode = (typeof SIGNING_ERROR_CODES)[number];
 
@@ -59,6 +59,19 @@ export const REJECTION_CODES = [
   'EVENT_ID_MISMATCH',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/** Why the ledger dropped a device's recall acknowledgement (DESIGN.md §8; logged and counted, never answered). */
+export const RECALL_ACK_REFUSAL_CODES = [
+  'PAYLOAD_TOO_LARGE',
+  'INVALID_JSON',
+  'DEVICE_MESSAGE_INVALID',
+  'TOPIC_DEVICE_MISMATCH',
+  'UNKNOWN_DEVICE',
+  'DEVICE_REVOKED',
+  'SIGNATURE_INVALID',
+  'RECALL_NOT_FOUND',
+] as const;
+export type RecallAckRefusalCode = (typeof RECALL_ACK_REFUSAL_CODES)[number];
 
 /** Alert codes (DESIGN.md §6); the EU NMVS code each mirrors is in the comment. */
 export const ALERT_CODES = [

@@ -10,6 +10,8 @@ export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const topics = {
   deviceEvents: (device: string): string => `${TOPIC_ROOT}/devices/${device}/events`,
   deviceReceipts: (device: string): string => `${TOPIC_ROOT}/devices/${device}/receipts`,
+  /** Device → ledger, QoS 1: signed recall acknowledgements (schemas/signing/device-message.ts). */
+  deviceRecallAcks: (device: string): string => `${TOPIC_ROOT}/devices/${device}/recall-acks`,
   siteAlerts: (gln: string): string => `${TOPIC_ROOT}/sites/${gln}/alerts`,
   recall: (recallId: string): string => `${TOPIC_ROOT}/recalls/${recallId}`,
   checkpoint: `${TOPIC_ROOT}/checkpoint`,
@@ -18,6 +20,8 @@ export const topics = {
   /** MQTT 5 shared subscription for several ledger processes (DESIGN.md §4, scale-out). */
   sharedDeviceEvents: `$share/pedigree/${TOPIC_ROOT}/devices/+/events`,
   allRecalls: `${TOPIC_ROOT}/recalls/+`,
+  /** What the ledger subscribes to for recall acknowledgements (DESIGN.md §8). */
+  allDeviceRecallAcks: `${TOPIC_ROOT}/devices/+/recall-acks`,
 } as const;
 
 /** QoS per topic (DESIGN.md §4): everything is QoS 1; recalls and the checkpoint are retained. */
@@ -29,6 +33,13 @@ const EVENTS_TOPIC = /^pedigree\/v1\/devices\/([^/+#]+)\/events$/;
 export function parseDeviceEventsTopic(topic: string): string | undefined {
   const m = EVENTS_TOPIC.exec(topic);
   return m?.[1];
+}
+
+const RECALL_ACKS_TOPIC = /^pedigree\/v1\/devices\/([^/+#]+)\/recall-acks$/;
+
+/** The device id named in a recall-acks topic, or undefined when the topic is not one. */
+export function parseDeviceRecallAcksTopic(topic: string): string | undefined {
+  return RECALL_ACKS_TOPIC.exec(topic)?.[1];
 }
 
 export const receiptSchema = z

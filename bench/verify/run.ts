@@ -1,21 +1,20 @@
 // bench/verify: pharmacist verification under load (DESIGN.md §7). Loads N units / 5N entries into PostgreSQL
-// (load-dataset.ts, no MQTT), starts the ledger on it, checks one answer end to end (pedigree, inclusion proof against
-// the signed checkpoint with the schemas/ verifier), then C concurrent HTTP clients on loopback verify random existing
-// serials: verifications/s, p50/p99 latency.
-//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reuse]
+// (bench/lib/load-dataset.ts, no MQTT; reused while it matches), starts the ledger on it, checks one answer end to end
+// (pedigree, inclusion proof against the signed checkpoint with the schemas/ verifier), then C concurrent HTTP clients
+// on loopback verify random existing serials: verifications/s, p50/p99 latency.
+//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reload]
 import { Agent, request } from 'node:http';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { decodeBase64 } from '../../schemas/signing/encoding.js';
 import { leafHash, verifyInclusion } from '../../schemas/signing/merkle.js';
 import { openCheckpoint } from '../../schemas/signing/checkpoint.js';
 import { noteVerifierFromVkey } from '../../schemas/signing/signed-note.js';
 import { freePort, spawnLedger } from '../../test/harness/ledger-process.js';
 import { fmt, printTable, summarize } from '../lib/stats.js';
-import { BENCH_TOKEN, GTIN, loadDataset, serialOf } from './load-dataset.js';
+import { BENCH_TOKEN, GTIN, loadDataset, loadedDataset, serialOf } from '../lib/load-dataset.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +24,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '5' },
     workers: { type: 'string', default: '2' },
-    reuse: { type: 'boolean', default: false },
+    /** Load the data set again even when the one in the database matches (it is reused by default). */
+    reload: { type: 'boolean', default: false },
     /** Verify as the admin (skips the pharmacy's visibility checks), to see what they cost. */
     admin: { type: 'boolean', default: false },
   },
@@ -41,40 +41,12 @@ const dataDir = join(tmpdir(), 'pedigree-bench-verify');
 const keyFile = join(dataDir, 'ledger.key');
 mkdirSync(dataDir, { recursive: true });
 
-async function loadedUnits(): Promise<number | undefined> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 1;
-  await admin.end();
-  if (!exists || !existsSync(keyFile)) return undefined;
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  const c = new pg.Client({ connectionString: url.toString() });
-  await c.connect();
-  try {
-    const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM unit_state`);
-    return Number(r.rows[0]!.n);
-  } catch {
-    return undefined;
-  } finally {
-    await c.end();
-  }
-}
-
-if (!values.reuse || (await loadedUnits()) !== UNITS) {
+const datasetOptions = { adminUrl: ADMIN_URL, database: DATABASE, units: UNITS, pharmacies: Number(values.pharmacies), keyFile, origin: ORIGIN, manifestFile: join(dataDir, 'dataset.json') };
+if (values.reload || (await loadedDataset(datasetOptions)) === undefined) {
   console.error(`loading ${fmt(UNITS)} units / ${fmt(UNITS * 5)} entries into ${DATABASE}`);
-  const r = await loadDataset({
-    adminUrl: ADMIN_URL,
-    database: DATABASE,
-    units: UNITS,
-    pharmacies: Number(values.pharmacies),
-    keyFile,
-    origin: ORIGIN,
-    workers: Number(values.workers),
-    log: (line) => console.error(`  ${line}`),
-  });
-  console.error(`loaded ${fmt(r.entries)} entries in ${r.seconds.toFixed(0)} s (${fmt(r.entries / r.seconds)} entries/s)`);
-}
+  const r = await loadDataset({ ...datasetOptions, workers: Number(values.workers), log: (line) => console.error(`  ${line}`) });
+  console.error(`loaded ${fmt(r.entries)} entries in ${r.seconds.toFixed(0)} s (${fmt(r.entries / r.seconds)} entries/s; ${Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')})`);
+} else console.error(`reusing ${DATABASE} (${fmt(UNITS)} units)`);
 
 const dbUrl = new URL(ADMIN_URL);
 dbUrl.pathname = `/${DATABASE}`;

@@ -154,13 +154,19 @@ function renderOrdered(children: HashNode[], order: Order, eventLevel: boolean):
   let out = '';
   for (const [name, sub] of order) {
     const values: string[] = [];
+    // Consumed children are compacted out in one pass: splicing each was quadratic (a recall's epcList of 100,000
+    // EPCs took 13 s to hash).
+    let kept = 0;
     for (let i = 0; i < children.length; i++) {
       const child = children[i] as HashNode;
-      if (child.name !== name) continue;
-      const rendered = renderOrderedChild(child, sub);
-      if (rendered) values.push(rendered);
-      if (child.children.length === 0) children.splice(i--, 1);
+      if (child.name === name) {
+        const rendered = renderOrderedChild(child, sub);
+        if (rendered) values.push(rendered);
+        if (child.children.length === 0) continue;
+      }
+      children[kept++] = child;
     }
+    children.length = kept;
     out += sortedJoin(values);
   }
   return extensions.length > 0 ? out + renderGenericList(extensions) : out;

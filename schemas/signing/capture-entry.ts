@@ -2,12 +2,13 @@
 // party's behalf, since a trading partner's EPCIS system has no device key (DESIGN.md §§3, 5, 9).
 //
 // Contract:
-//   entry        = { "v": 1, "party": <GLN of the capturing party>, "captureID": <capture job id>,
+//   entry        = { "v": 1, "party": <GLN of the capturing party, or "admin">, "captureID": <capture job id>,
 //                    "context"?: <the captured document's @context>, "event": <EPCIS event as captured>, "sig": <sig> }
 //   signed bytes = UTF-8("pedigree/capture/v1\n") ‖ RFC 8785 JCS({ v, party, captureID, context?, event })
 //   sig          = unpadded base64url of the 64-byte Ed25519 signature with the ledger's key (GET /v1/verifier-key)
 // The signature says "the ledger received this event from this party's token in this capture job"; the party is
-// recorded in the signed bytes, so it cannot be changed later without the audit noticing. `context` keeps the
+// recorded in the signed bytes, so it cannot be changed later without the audit noticing. `admin` is the ledger
+// operator's admin token, which belongs to no party (DESIGN.md §9: "the admin may call every route"). `context` keeps the
 // document's namespace prefixes: the event's extension fields (`example:myField`) mean nothing without them, and
 // its CBV 2.0 event hash ID depends on them. The event is stored exactly as captured (its own eventID, if any, too).
 import { z } from 'zod';
@@ -44,7 +45,7 @@ function isSignatureText(text: string): boolean {
 export const captureEntrySchema = z
   .object({
     v: z.literal(CAPTURE_ENTRY_VERSION),
-    party: z.string().regex(/^[0-9]{13}$/, 'party must be a 13-digit GLN'),
+    party: z.string().regex(/^(?:[0-9]{13}|admin)$/, 'party must be a 13-digit GLN or admin'),
     captureID: z.string().regex(CAPTURE_ID_PATTERN, 'captureID must match ^[A-Za-z0-9_-]{1,64}$'),
     context: z.custom<JsonValue>((v) => isJsonValue(v), 'context must be JSON').optional(),
     // Kept by reference (z.custom does not copy), so the bytes verified are the bytes stored.

@@ -10,3 +10,4 @@ export * from './checkpoint.js';
 export * from './cosignature.js';
 export * from './tlog-proof.js';
 export * from './ledger-message.js';
+export * from './device-message.js';

@@ -1,6 +1,6 @@
-// EPCIS 2.0 capture (REST binding POST /capture): checks a document from a party's token, opens a capture job, and
-// appends its events through the same append path as device envelopes (appendEntries: idempotent by event hash ID,
-// one transaction, a signed checkpoint), each as a capture entry signed by the ledger on the party's behalf
+// EPCIS 2.0 capture (REST binding POST /capture): checks a document from a party's (or the admin's) token, opens a
+// capture job, and appends its events through the same append path as device envelopes (appendEntries: idempotent by
+// event hash ID, one transaction, a signed checkpoint), each as a capture entry signed by the ledger on the party's behalf
 // (schemas/signing/capture-entry.ts). `rollback` (the default) appends all events or none; `proceed` appends the
 // valid ones and reports the others. Jobs run one at a time after the 202; GET /epcis/capture/{id} reports them.
 import { randomBytes } from 'node:crypto';
@@ -57,6 +57,29 @@ function newCaptureId(): string {
   return randomBytes(12).toString('base64url');
 }
 
+/** The admin token's stand-in for a capturing party (it has none): signed into its capture entries. */
+export const ADMIN_CAPTURER = 'admin';
+
+/** The registered owner of each event's location (bizLocation, else readPoint); null where it is not registered. */
+async function locationOwners(registry: Pick<RegistryStore, 'findLocation'>, events: readonly CheckedEvent[]): Promise<Map<number, string | null>> {
+  const owners = new Map<string, string | null>();
+  const out = new Map<number, string | null>();
+  for (const e of events) {
+    let owner: string | null = null;
+    for (const field of ['bizLocation', 'readPoint'] as const) {
+      const where = e.event[field];
+      const id = where !== null && typeof where === 'object' ? (where as { id?: unknown }).id : undefined;
+      const sgln = typeof id === 'string' ? canonicalIdentifier(id) : undefined;
+      if (sgln === undefined || !sgln.startsWith('https://id.gs1.org/414/')) continue;
+      if (!owners.has(sgln)) owners.set(sgln, (await registry.findLocation(sgln))?.party ?? null);
+      owner = owners.get(sgln) ?? null;
+      if (owner !== null) break;
+    }
+    out.set(e.position, owner);
+  }
+  return out;
+}
+
 /** Events at a location registered to another party: a party records only at its own sites (or unregistered ones). */
 async function foreignLocations(
   registry: Pick<RegistryStore, 'findLocation'>,
@@ -106,7 +129,11 @@ export class CaptureService {
 
   /** Checks the document and opens its job; the events are appended after this returns (202 + Location). */
   async captureEpcisDocument(caller: TokenRecord, document: unknown, behaviour: CaptureErrorBehaviour): Promise<CaptureAccepted | CaptureRefusal> {
-    if (caller.party === null || !CAPTURING_ROLES.includes(caller.role)) {
+    // The admin may call every route (DESIGN.md §9): its entries are signed as captured by `admin`, and each event is
+    // attributed, for the custody rules, to the party owning the registered location it names (as if that party had
+    // captured it), or to none at an unregistered location.
+    const admin = caller.role === 'admin';
+    if (!admin && (caller.party === null || !CAPTURING_ROLES.includes(caller.role))) {
       return {
         ok: false,
         status: 403,
@@ -116,7 +143,7 @@ export class CaptureService {
         problems: [],
       };
     }
-    const party = caller.party;
+    const party = caller.party ?? ADMIN_CAPTURER;
     const checked = checkCaptureDocument(document, behaviour, this.#o.limits);
     if (!checked.ok) {
       return checked.exception === 'CaptureLimitExceededException'
@@ -124,7 +151,7 @@ export class CaptureService {
         : { ok: false, status: 400, exception: checked.exception, code: 'VALIDATION_FAILED', detail: checked.detail, problems: checked.problems };
     }
     const base = (document as { type?: unknown }).type === 'EPCISQueryDocument' ? '/epcisBody/queryResults/resultsBody/eventList' : '/epcisBody/eventList';
-    const foreign = await foreignLocations(this.#o.registry, party, checked.events, base);
+    const foreign = admin ? new Map<number, CaptureProblem>() : await foreignLocations(this.#o.registry, party, checked.events, base);
     if (foreign.size > 0 && (behaviour === 'rollback' || foreign.size === checked.events.length)) {
       const problems = [...foreign.values()];
       return { ok: false, status: 403, exception: 'SecurityException', code: 'FORBIDDEN', detail: problems[0]!.detail, problems };
@@ -133,8 +160,9 @@ export class CaptureService {
     const problems = [...checked.problems, ...foreign.values()];
     const captureID = newCaptureId();
     const eventCount = documentEvents(document)?.length ?? 0;
+    const actors = admin ? await locationOwners(this.#o.registry, events) : undefined;
     await this.#o.jobs.insertJob({ captureID, party, tokenId: caller.id, behaviour, eventCount, errors: problems });
-    this.#enqueue(() => this.#run(captureID, party, checked.context, events, problems));
+    this.#enqueue(() => this.#run(captureID, party, checked.context, events, problems, actors));
     return { ok: true, captureID };
   }
 
@@ -145,7 +173,15 @@ export class CaptureService {
     });
   }
 
-  async #run(captureID: string, party: string, context: unknown, events: readonly CheckedEvent[], problems: readonly CaptureProblem[]): Promise<void> {
+  async #run(
+    captureID: string,
+    party: string,
+    context: unknown,
+    events: readonly CheckedEvent[],
+    problems: readonly CaptureProblem[],
+    /** Per event position, the party the custody rules attribute it to (admin captures); else the capturing party. */
+    actors?: ReadonlyMap<number, string | null>,
+  ): Promise<void> {
     let outcomes: CaptureOutcome[] = [];
     const errors = [...problems];
     let appended: readonly AppendOutcome[] = [];
@@ -163,7 +199,7 @@ export class CaptureService {
           eventTime: e.eventTime,
           event: e.event,
           identifiers: e.identifiers,
-          party,
+          party: actors ? (actors.get(e.position) ?? null) : party,
         };
       });
       const result = candidates.length > 0 ? await appendEntries(this.#o.store, this.#o.signer, candidates) : undefined;

@@ -1,7 +1,8 @@
 // Issues a recall (DESIGN.md §8): checks the issuer (the manufacturer owning the GTIN, or a regulator), records the
-// scope (so units commissioned later into it are recalled on arrival), appends the recall entry signed by the ledger
-// (an EPCIS ObjectEvent with disposition `recalled` naming every unit commissioned now: the custody rules mark them),
-// publishes the notice retained on pedigree/v1/recalls/{id}, and alerts every site holding affected units.
+// scope (so units commissioned later into it are recalled on arrival), publishes the notice retained on
+// pedigree/v1/recalls/{id} and alerts every site holding affected units, then appends the recall entry signed by the
+// ledger (an EPCIS ObjectEvent with disposition `recalled` naming every unit commissioned now: the custody rules mark
+// them). Set-based throughout: the sites and the units in scope come from one query each, whatever the lot's size.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { computeEventHashId } from '../../schemas/epcis/event-hash.js';
@@ -136,11 +137,45 @@ export async function issueRecall(o: RecallServiceOptions, caller: TokenRecord, 
     closeReason: null,
     closeOverride: false,
   };
-  // The scope first: a unit commissioned from now on is recalled on arrival; those commissioned before are listed below.
+  // 1. The scope first: a unit commissioned from now on is recalled on arrival.
   await o.recalls.insertRecall({ ...record, tokenId: caller.id });
 
-  const commissioned = (await o.recalls.unitsInScope(scope)).filter((u) => u.commissionedIndex !== null && u.state !== 'unknown');
-  const epcList = commissioned.map((u) => u.epc);
+  // 2. The notice and the site alerts go out at once: dispensing stops at every gateway within a second, however
+  // many units the recall entry below names (100,000 take seconds to append and project). Should that append
+  // fail, the recall is withdrawn by a signed notice (gateways drop it) and its alerts resolved.
+  await o.publishRecall?.(id, notice).catch((e: unknown) => o.onError?.(e, 'recall notice publication'));
+  const holders = await o.recalls.holdingSitesInScope(scope);
+  const sites = holders.map((h) => h.site);
+  await o.recalls.recordNotified(id, sites, o.clock.now().toISOString());
+  const severity = req.class === 'I' ? 'critical' : req.class === 'II' ? 'high' : 'medium';
+  const siteAlert = (site: string, units: readonly string[], status: 'open' | 'resolved') => ({
+    id: `recall:${id}`,
+    code: 'RECALL_ISSUED',
+    severity,
+    recall: id,
+    class: req.class,
+    reason: req.reason,
+    ...(req.instructions !== undefined ? { instructions: req.instructions } : {}),
+    site,
+    status,
+    units: units.map((serial) => ({ gtin: scope.gtin, serial })),
+  });
+  const alertSites = async (status: 'open' | 'resolved') =>
+    Promise.all(
+      holders.map((h) =>
+        o.publishSiteAlert?.(h.site, siteAlert(h.site, status === 'open' ? h.serials : [], status)).catch((e: unknown) => o.onError?.(e, 'recall alert publication')),
+      ),
+    );
+  await alertSites('open');
+  const withdraw = async (cause: unknown) => {
+    await o.recalls.deleteRecall(id).catch((d: unknown) => o.onError?.(d, 'recall rollback'));
+    await o.publishRecall?.(id, { ...notice, status: 'withdrawn', withdrawnAt: o.clock.now().toISOString() }).catch((e: unknown) => o.onError?.(e, 'recall withdrawal'));
+    await alertSites('resolved');
+    throw new PedigreeError('UNAVAILABLE', 'the recall entry could not be appended; the notice was withdrawn; issue it again', { cause });
+  };
+
+  // 3. The recall entry, naming every unit commissioned now (the custody rules mark them recalled), signed by the ledger.
+  const epcList = await o.recalls.commissionedInScope(scope);
   const bare = { type: 'ObjectEvent', eventTime: issuedAt, eventTimeZoneOffset: '+00:00', epcList, action: 'OBSERVE', disposition: 'recalled' };
   const hashed = computeEventHashId(bare, { context: PEDIGREE_CONTEXT });
   const event = { ...bare, eventID: hashed.ok ? hashed.value : `urn:uuid:${randomUUID()}` };
@@ -160,38 +195,13 @@ export async function issueRecall(o: RecallServiceOptions, caller: TokenRecord, 
   try {
     appended = await appendEntries(o.store, o.signer, [candidate]);
   } catch (e) {
-    await o.recalls.deleteRecall(id).catch((d: unknown) => o.onError?.(d, 'recall rollback'));
-    throw new PedigreeError('UNAVAILABLE', 'the recall entry could not be appended; issue it again', { cause: e });
+    return withdraw(e);
   }
   const outcome = appended.outcomes[0];
-  if (outcome?.status !== 'accepted') {
-    await o.recalls.deleteRecall(id);
-    throw new PedigreeError('UNAVAILABLE', 'the recall entry could not be appended; issue it again');
-  }
+  if (outcome?.status !== 'accepted') return withdraw(new Error(`append answered ${outcome?.status ?? 'nothing'}`));
   await o.recalls.setEntryIndex(id, outcome.index);
   const issued: RecallRecord = { ...record, entryIndex: outcome.index };
   if (appended.checkpoint !== undefined) await o.publishCheckpoint?.(appended.checkpoint).catch((e: unknown) => o.onError?.(e, 'checkpoint publication'));
   await o.project?.(appended.outcomes);
-
-  await o.publishRecall?.(id, notice).catch((e: unknown) => o.onError?.(e, 'recall notice publication'));
-  const holders = holdingSites(await o.recalls.unitsInScope(scope));
-  const sites = [...holders.keys()].sort();
-  await o.recalls.recordNotified(id, sites, o.clock.now().toISOString());
-  await Promise.all(
-    sites.map((site) =>
-      o.publishSiteAlert?.(site, {
-        id: `recall:${id}`,
-        code: 'RECALL_ISSUED',
-        severity: req.class === 'I' ? 'critical' : req.class === 'II' ? 'high' : 'medium',
-        recall: id,
-        class: req.class,
-        reason: req.reason,
-        ...(req.instructions !== undefined ? { instructions: req.instructions } : {}),
-        site,
-        status: 'open',
-        units: holders.get(site)!.map((u) => ({ gtin: u.gtin!, serial: u.serial! })),
-      }).catch((e: unknown) => o.onError?.(e, 'recall alert publication')),
-    ),
-  );
-  return { recall: issued, units: commissioned.length, notifiedSites: sites };
+  return { recall: issued, units: epcList.length, notifiedSites: sites };
 }

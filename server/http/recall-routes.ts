@@ -68,10 +68,12 @@ export function recallRoutes(o: RecallRoutesOptions): Hono<{ Variables: AuthVari
 
   // The report says where every unit is: the GTIN's manufacturer and regulators only.
   app.get('/v1/recalls/:id/report', anyParty, async (c) => {
-    const report = await reportRecall(o, recallId(c.req.param('id')));
-    if (!(await mayRecall(o.access, c.get('caller')!, report.recall.scope.gtin))) {
+    const recall = await o.recalls.findRecall(recallId(c.req.param('id')));
+    if (!recall) throw new PedigreeError('RECALL_NOT_FOUND', `no recall ${c.req.param('id')}`);
+    if (!(await mayRecall(o.access, c.get('caller')!, recall.scope.gtin))) {
       throw new PedigreeError('FORBIDDEN', 'the recall report is for the GTIN’s manufacturer and regulators');
     }
+    const report = await reportRecall(o, recall);
     const csv = c.req.query('format') === 'csv' || (c.req.query('format') === undefined && /\btext\/csv\b/.test(c.req.header('Accept') ?? ''));
     if (csv) {
       return c.body(recallReportCsv(report), 200, {

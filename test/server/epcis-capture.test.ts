@@ -256,13 +256,28 @@ describe.each(stores)('EPCIS capture on %s', (store) => {
   });
 
   describe('who may capture', () => {
-    it('needs a token (401 SecurityException) and a party that handles goods (403)', async () => {
+    it('needs a token (401 SecurityException) and a party that handles goods or the admin (403)', async () => {
       const none = await fetch(`${h.ledger.httpUrl}/epcis/capture`, { method: 'POST', body: '{}' });
       expect(none.status).toBe(401);
       expect(await none.json()).toMatchObject({ type: 'epcisException:SecurityException', code: 'UNAUTHENTICATED' });
       expect((await capture(document([observe('R')]), 'not-a-token-0123456789')).status).toBe(401);
       expect((await capture(document([observe('R')]), tokens.reg)).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
-      expect((await capture(document([observe('A')]), h.adminToken)).body).toMatchObject({ status: 403, code: 'PARTY_TOKEN_REQUIRED' });
+    });
+
+    it('lets the admin capture anywhere: signed as captured by admin, custody with the party owning the location', async () => {
+      const dock = `https://id.gs1.org/414/${DIST}/254/dock`;
+      const r = await capture(document([observe('ADM1', { readPoint: { id: dock }, bizLocation: { id: dock } }), observe('ADM2')]), h.adminToken);
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      const done = await job(r.headers.get('Location'), h.adminToken);
+      expect(done).toMatchObject({ success: true, events: [{ status: 'accepted' }, { status: 'accepted' }] });
+      const [atDock, nowhere] = done.events as { index: number }[];
+      const entry = await h.api('GET', `/v1/entries/${atDock!.index}`);
+      expect(entry.body.entry).toMatchObject({ v: 1, party: 'admin', captureID: expect.any(String) });
+      const recorded = await h.ledger.sql.query('SELECT idx, party FROM entries WHERE idx = ANY($1::bigint[]) ORDER BY idx', [[atDock!.index, nowhere!.index]]);
+      expect(recorded.map((x) => x.party)).toEqual([DIST, null]);
+      // The distributor sees the event captured at its dock; the admin's job is not another party's.
+      expect((await query({ EQ_bizStep: 'inspecting', MATCH_epc: 'urn:epc:id:sgtin:952000.1012345.ADM1' }, tokens.dist)).body.epcisBody.queryResults.resultsBody.eventList).toHaveLength(1);
+      expect((await h.api('GET', r.headers.get('Location')!, undefined, tokens.dist)).status).toBe(403);
     });
 
     it('refuses events at a location registered to another party', async () => {

@@ -3,6 +3,8 @@
 // verification says Recalled, dispensing raises RECALLED_UNIT_MOVED, the report (JSON and CSV) says where every unit
 // is, sites acknowledge, and the recall closes once every unit is accounted for (or by a regulator's override).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDeviceMessage } from '../../schemas/signing/device-message.js';
+import { generateKeyPair } from '../../schemas/signing/keys.js';
 import { parseLedgerMessage, verifyLedgerMessage } from '../../schemas/signing/ledger-message.js';
 import { ed25519NoteVerifier } from '../../schemas/signing/signed-note.js';
 import { topics } from '../../schemas/topics.js';
@@ -10,7 +12,8 @@ import { auditLog } from '../../server/domain/audit-log.js';
 import { createSqlCustodyStore } from '../../server/adapters/db/custody-store.js';
 import { createSqlRecallStore } from '../../server/adapters/db/recall-store.js';
 import { rebuildCustodyState } from '../../server/domain/rebuild-custody-state.js';
-import { startLedgerHarness, type LedgerHarness } from '../harness/ledger-harness.js';
+import mqtt from 'mqtt';
+import { enrollTestDevice, startLedgerHarness, type LedgerHarness } from '../harness/ledger-harness.js';
 import { GTIN, at, events, expectSiteAlert, gln, openSite, record, type Site } from '../harness/custody-sites.js';
 
 const stores = process.env.PEDIGREE_TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
@@ -58,6 +61,26 @@ describe.each(stores)('recalls on %s', (store) => {
   });
 
   const lotRecall = { scope: { gtin: GTIN, lots: ['RL1'] }, class: 'I', reason: 'particulate matter in vials', instructions: 'quarantine and return to the manufacturer' };
+
+  /** A site's gateway acknowledging over MQTT: signed with its device key for its own recall-acks topic. */
+  function signedAck(site: Site, recallId: string, options: { topicOf?: Site; secretKey?: Uint8Array } = {}): string {
+    const topic = topics.deviceRecallAcks((options.topicOf ?? site).device.device);
+    return JSON.stringify(signDeviceMessage('recall-ack', { recallId, ackedAt: new Date().toISOString() }, options.secretKey ?? site.device.secretKey, topic));
+  }
+  async function publishAck(site: Site, payload: string): Promise<void> {
+    await site.client.client.publishAsync(topics.deviceRecallAcks(site.device.device), payload, { qos: 1 });
+  }
+  async function ackCounts(): Promise<Record<string, number>> {
+    const text = await fetch(`${h.ledger.httpUrl}/metrics`).then((r) => r.text());
+    return Object.fromEntries([...text.matchAll(/^pedigree_recall_acks_total\{outcome="([A-Z_a-z]+)"\} (\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+  }
+  async function waitForAckCount(outcome: string, n: number): Promise<void> {
+    const started = Date.now();
+    while (((await ackCounts())[outcome] ?? 0) < n) {
+      if (Date.now() - started > 5000) throw new Error(`no ${n} × ${outcome} acknowledgement; have ${JSON.stringify(await ackCounts())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 
   describe('who may issue a recall', () => {
     it('refuses a pharmacy with 403 FORBIDDEN', async () => {
@@ -209,6 +232,57 @@ describe.each(stores)('recalls on %s', (store) => {
       expect((await h.api('POST', `/v1/recalls/${id}/acknowledgements`, {}, h.adminToken)).body.code).toBe('PARTY_TOKEN_REQUIRED');
     });
 
+    describe('when a gateway acknowledges over MQTT', () => {
+      it('records the acknowledgement for the site owning the device, once however often it is sent', async () => {
+        await publishAck(dist, signedAck(dist, id));
+        await waitForAckCount('recorded', 1);
+        await publishAck(dist, signedAck(dist, id));
+        await waitForAckCount('recorded', 2);
+        const report = await h.api('GET', `/v1/recalls/${id}/report`, undefined, mfg.token);
+        const site = report.body.sites.find((s: any) => s.site === dist.gln);
+        expect(site).toMatchObject({ site: dist.gln, acknowledgedByDevice: dist.device.device, note: null });
+        expect(site.acknowledgedAt).toBeTypeOf('string');
+        const again = (await h.api('GET', `/v1/recalls/${id}`, undefined, dist.token)).body.sites.find((s: any) => s.site === dist.gln);
+        expect(again.acknowledgedAt).toBe(site.acknowledgedAt);
+      });
+
+      it('drops hostile acknowledgements with a code and keeps running', async () => {
+        const before = await ackCounts();
+        const other = generateKeyPair();
+        await publishAck(dist, 'not json {');
+        await publishAck(dist, JSON.stringify({ v: 1, kind: 'recall-ack', topic: topics.deviceRecallAcks(dist.device.device), body: { recallId: 'x' }, sig: 'A'.repeat(86) }));
+        await publishAck(dist, signedAck(dist, id, { secretKey: other.secretKey }));
+        await publishAck(dist, signedAck(dist, 'rcl-0000000000000000'));
+        // Signed by ph1 for its own topic, replayed by dist on dist's topic: refused (the topic is signed).
+        await publishAck(dist, signedAck(ph1, id));
+        for (const [code, n] of [['INVALID_JSON', 1], ['DEVICE_MESSAGE_INVALID', 1], ['SIGNATURE_INVALID', 1], ['RECALL_NOT_FOUND', 1], ['TOPIC_DEVICE_MISMATCH', 1]] as const) {
+          await waitForAckCount(code, (before[code] ?? 0) + n);
+        }
+        // Still running: a good acknowledgement from the manufacturer's gateway is recorded.
+        await publishAck(mfg, signedAck(mfg, id));
+        await waitForAckCount('recorded', (before.recorded ?? 0) + 1);
+        const sites = (await h.api('GET', `/v1/recalls/${id}`, undefined, mfg.token)).body.sites;
+        expect(sites.find((s: any) => s.site === mfg.gln).acknowledgedByDevice).toBe(mfg.device.device);
+      });
+
+      it('lets no device publish on another device’s recall-acks topic (broker ACL)', async () => {
+        const intruder = await enrollTestDevice(h, { device: `gw-intruder-${suffix}`, gln: ph1.gln, ext: 'back-office', role: 'pharmacy' });
+        const client = await mqtt.connectAsync(h.ledger.mqttUrl, { clientId: intruder.device, username: intruder.mqtt.username, password: intruder.mqtt.password, reconnectPeriod: 0 });
+        const before = await ackCounts();
+        const payload = JSON.stringify(
+          signDeviceMessage('recall-ack', { recallId: id, ackedAt: new Date().toISOString() }, intruder.secretKey, topics.deviceRecallAcks(ph1.device.device)),
+        );
+        const denied = await new Promise<Error | undefined>((resolve) => {
+          client.once('close', () => resolve(new Error('connection closed by the broker')));
+          client.publish(topics.deviceRecallAcks(ph1.device.device), payload, { qos: 1 }, (e) => resolve(e ?? undefined));
+        });
+        expect(denied).toBeInstanceOf(Error);
+        client.end(true);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(await ackCounts()).toEqual(before);
+      });
+    });
+
     it('refuses to close while units are in stock or in transit, then closes once all are accounted for', async () => {
       const early = await h.api('POST', `/v1/recalls/${id}/close`, {}, mfg.token);
       expect(early.status).toBe(409);
@@ -226,6 +300,27 @@ describe.each(stores)('recalls on %s', (store) => {
       expect(closed.status, closed.text).toBe(200);
       expect(closed.body).toMatchObject({ id, status: 'closed', closeOverride: false, closedBy: mfg.gln });
       expect((await h.api('POST', `/v1/recalls/${id}/close`, {}, mfg.token)).body.code).toBe('RECALL_CLOSED');
+    });
+
+    it('replaces the retained notice with a signed closed one; the units stay recalled', async () => {
+      const topic = topics.recall(id);
+      const notices: { retain: boolean; body: Record<string, any> }[] = [];
+      const onMessage = (t: string, payload: Buffer, packet: { retain: boolean }) => {
+        if (t !== topic) return;
+        const parsed = parseLedgerMessage(JSON.parse(payload.toString('utf8')));
+        if (parsed.ok && verifyLedgerMessage(parsed.value, h.ledger.signer.publicKey, { topic }).ok) notices.push({ retain: packet.retain, body: parsed.value.body });
+      };
+      // A fresh subscription gets only what is retained now.
+      await mfg.client.client.unsubscribeAsync(topics.allRecalls).catch(() => undefined);
+      mfg.client.client.on('message', onMessage);
+      await mfg.client.client.subscribeAsync(topic, { qos: 1 });
+      const started = Date.now();
+      while (notices.length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+      mfg.client.client.off('message', onMessage);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatchObject({ retain: true, body: { id, scope: { gtin: GTIN, lots: ['RL1'] }, class: 'I', status: 'closed', closedBy: mfg.gln } });
+      expect(notices[0]!.body.closedAt).toBeTypeOf('string');
+      for (const s of ['A1', 'A2', 'A3']) expect((await h.api('GET', `/v1/units/01/${GTIN}/21/${s}`)).body.unit.recalled, s).toBe(true);
     });
   });
 

@@ -212,7 +212,8 @@ export const unitState = pgTable(
     lastIndex: int8('last_idx').notNull(),
     lastEventTime: timestamp('last_event_time', { withTimezone: true, mode: 'string' }).notNull(),
   },
-  (t) => [index('unit_state_container').on(t.container), index('unit_state_gtin').on(t.gtin)],
+  // (gtin, lot): a recall's scope (DESIGN.md §8) reads one lot of a GTIN without scanning the GTIN's other lots.
+  (t) => [index('unit_state_container').on(t.container), index('unit_state_gtin_lot').on(t.gtin, t.lot)],
 );
 
 /** Alerts raised by the rules (trigger = the suspect entry) or by a verification (no trigger). */
@@ -350,6 +351,8 @@ export const recallSites = pgTable(
     notifiedAt: timestamp('notified_at', { withTimezone: true, mode: 'string' }),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'string' }),
     ackTokenId: integer('ack_token_id'),
+    /** The gateway whose signed MQTT message acknowledged (schemas/signing/device-message.ts), if not a token. */
+    ackDevice: text('ack_device'),
     ackNote: text('ack_note'),
   },
   (t) => [primaryKey({ columns: [t.recallId, t.site] })],

@@ -5,6 +5,8 @@ import type { IngestMetrics } from '../../domain/ingest-pipeline.js';
 export interface LedgerMetrics extends IngestMetrics {
   readonly registry: Registry;
   setTreeSize(size: number): void;
+  /** A recall acknowledgement over MQTT: `recorded`, or the refusal code it was dropped with. */
+  recallAck(outcome: string): void;
 }
 
 export function createLedgerMetrics(): LedgerMetrics {
@@ -31,6 +33,12 @@ export function createLedgerMetrics(): LedgerMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const recallAcks = new Counter({
+    name: 'pedigree_recall_acks_total',
+    help: 'Recall acknowledgements received over MQTT, by outcome (recorded or the refusal code)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const treeSize = new Gauge({ name: 'pedigree_tree_size', help: 'Entries in the log', registers: [registry] });
   return {
     registry,
@@ -44,5 +52,6 @@ export function createLedgerMetrics(): LedgerMetrics {
       treeSize.set(tree);
     },
     setTreeSize: (size) => treeSize.set(size),
+    recallAck: (outcome) => recallAcks.inc({ outcome }),
   };
 }

@@ -1,7 +1,7 @@
 // The ledger's MQTT client: subscribes to every device's events topic, feeds the ingest pipeline with backpressure,
-// and publishes signed receipts and the retained checkpoint (DESIGN.md §4).
+// takes the devices' recall acknowledgements, and publishes signed receipts and the retained checkpoint (DESIGN.md §4).
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
-import { MAX_RECEIPTS_PER_MESSAGE, TOPIC_QOS, topics, type Receipt } from '../../../schemas/topics.js';
+import { MAX_RECEIPTS_PER_MESSAGE, parseDeviceRecallAcksTopic, TOPIC_QOS, topics, type Receipt } from '../../../schemas/topics.js';
 import type { LedgerSigner, Notifier } from '../../domain/ports.js';
 
 export interface LedgerMqttClientOptions {
@@ -15,6 +15,8 @@ export interface LedgerMqttClientOptions {
   readonly shared?: boolean;
   /** Receives each device message; returns the current backlog so the client can slow the broker down. */
   readonly onMessage: (topic: string, payload: Uint8Array) => void;
+  /** Receives each recall acknowledgement (pedigree/v1/devices/{device}/recall-acks); not paced by the backlog. */
+  readonly onRecallAck?: (topic: string, payload: Uint8Array) => void;
   readonly backlog: () => number;
   /** Above this backlog, PUBACKs wait, so the broker holds further messages (TCP-level backpressure). */
   readonly maxBacklog?: number;
@@ -56,7 +58,13 @@ export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promi
   // PUBACK for QoS 1 is sent when callback runs: holding it back paces the broker (it caps in-flight messages).
   client.handleMessage = (packet, callback) => {
     const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
-    o.onMessage(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
+    const bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+    if (parseDeviceRecallAcksTopic(packet.topic) !== undefined) {
+      o.onRecallAck?.(packet.topic, bytes);
+      callback();
+      return;
+    }
+    o.onMessage(packet.topic, bytes);
     if (o.backlog() < maxBacklog) callback();
     else waiting.push(() => callback());
   };
@@ -97,7 +105,9 @@ export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promi
   });
   client.on('error', () => undefined); // reconnects on its own; state is visible through connected()
   const filter = shared ? topics.sharedDeviceEvents : topics.allDeviceEvents;
-  await client.subscribeAsync(filter, { qos: TOPIC_QOS });
+  // Acknowledgements are idempotent, so several ledger processes may each take every one (no shared subscription).
+  const filters = o.onRecallAck ? [filter, topics.allDeviceRecallAcks] : [filter];
+  await client.subscribeAsync(filters, { qos: TOPIC_QOS });
 
   const publish = (topic: string, payload: string, retain = false) =>
     client.publishAsync(topic, payload, { qos: TOPIC_QOS, retain }).then(() => undefined);
@@ -129,7 +139,7 @@ export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promi
       await publish(topic, JSON.stringify(o.signer.signMessage(kind, body, topic)), retain);
     },
     async stopTaking() {
-      await client.unsubscribeAsync(filter).catch(() => undefined);
+      await client.unsubscribeAsync(filters).catch(() => undefined);
     },
     async close() {
       clearInterval(pacer);

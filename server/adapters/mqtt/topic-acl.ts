@@ -29,7 +29,7 @@ export interface AclRule {
 
 /**
  * The whole access policy. Anything not granted here is refused. Only the ledger publishes what gateways act
- * on (receipts, alerts, recalls, checkpoints); a device publishes only its own events. Recall ids are a single
+ * on (receipts, alerts, recalls, checkpoints); a device publishes only its own events and recall acknowledgements. Recall ids are a single
  * level (`topics.recall`), so `recalls/#` grants no more than `recalls/+` plus the parent level.
  */
 export const ACL_RULES: readonly AclRule[] = [
@@ -39,8 +39,10 @@ export const ACL_RULES: readonly AclRule[] = [
   { principal: 'ledger', access: 'publish', filter: topics.checkpoint },
   // `$share/{group}/…` (DESIGN.md §4 scale-out) is checked on the filter after the group, ledger only.
   { principal: 'ledger', access: 'subscribe', filter: topics.allDeviceEvents },
+  { principal: 'ledger', access: 'subscribe', filter: topics.allDeviceRecallAcks },
 
   { principal: 'device', access: 'publish', filter: topics.deviceEvents(DEVICE_LEVEL) },
+  { principal: 'device', access: 'publish', filter: topics.deviceRecallAcks(DEVICE_LEVEL) },
   { principal: 'device', access: 'subscribe', filter: topics.deviceReceipts(DEVICE_LEVEL) },
   { principal: 'device', access: 'subscribe', filter: topics.siteAlerts(GLN_LEVEL) },
   { principal: 'device', access: 'subscribe', filter: topics.recall('#') },

@@ -208,7 +208,7 @@ function defineBrokerSuite(
       it('nobody receives it, no fake is retained, and its own events still reach the ledger', async () => {
         const ledger = await connect(LEDGER);
         const ledgerInbox = new Inbox(ledger);
-        await ledger.subscribeAsync(topics.allDeviceEvents, { qos: 1 });
+        await ledger.subscribeAsync([topics.allDeviceEvents, topics.allDeviceRecallAcks], { qos: 1 });
         const deviceB = await connect('gw-b');
         const inboxB = new Inbox(deviceB);
         await deviceB.subscribeAsync(
@@ -227,6 +227,9 @@ function defineBrokerSuite(
           ['gw-a', topics.siteAlerts(GLN_B), { qos: 1 }],
           ['gw-a', topics.deviceEvents('gw-b'), { qos: 1 }],
           ['gw-a', topics.deviceEvents('gw-b'), { qos: 0 }],
+          // A recall acknowledgement in B's name (DESIGN.md §8): only B may send one.
+          ['gw-a', topics.deviceRecallAcks('gw-b'), { qos: 1 }],
+          ['witness-2', topics.deviceRecallAcks('gw-b'), { qos: 1 }],
           ['witness-2', topics.checkpoint, { qos: 1, retain: true }],
         ];
         for (const [username, topic, opts] of forgeries) {
@@ -237,11 +240,13 @@ function defineBrokerSuite(
         // What each may publish, sent after the forgeries: once these arrive, any forgery would have too.
         const deviceA = await connect('gw-a');
         await deviceA.publishAsync(topics.deviceEvents('gw-a'), 'event from A', { qos: 1 });
+        await deviceA.publishAsync(topics.deviceRecallAcks('gw-a'), 'recall ack from A', { qos: 1 });
         await ledger.publishAsync(topics.deviceReceipts('gw-b'), 'receipt for B', { qos: 1 });
         await ledger.publishAsync(topics.siteAlerts(GLN_B), 'alert for B', { qos: 1 });
         await ledger.publishAsync(topics.recall('R-1'), 'recall R-1', { qos: 1, retain: true });
         await ledger.publishAsync(topics.checkpoint, 'checkpoint 1', { qos: 1, retain: true });
         await ledgerInbox.waitFor(topics.deviceEvents('gw-a'), 'event from A');
+        await ledgerInbox.waitFor(topics.deviceRecallAcks('gw-a'), 'recall ack from A');
         await inboxB.waitFor(topics.checkpoint, 'checkpoint 1');
         await inboxB.waitFor(topics.deviceReceipts('gw-b'), 'receipt for B');
         await inboxW.waitFor(topics.checkpoint, 'checkpoint 1');
@@ -250,7 +255,7 @@ function defineBrokerSuite(
         for (const inbox of [ledgerInbox, inboxB, inboxW]) {
           expect(inbox.messages.filter((m) => m.payload.startsWith('FAKE'))).toEqual([]);
         }
-        expect(ledgerInbox.topics()).toEqual([topics.deviceEvents('gw-a')]);
+        expect(ledgerInbox.topics()).toEqual([topics.deviceEvents('gw-a'), topics.deviceRecallAcks('gw-a')]);
 
         // A late subscriber gets the retained recall and checkpoint the ledger published, and nothing forged.
         const late = await connect('gw-b', undefined, 'gw-b');

@@ -17,6 +17,8 @@ const observer: Principal = { kind: 'observer' };
 const contract = {
   ownEvents: topics.deviceEvents('gw-a'),
   otherEvents: topics.deviceEvents('gw-b'),
+  ownRecallAcks: topics.deviceRecallAcks('gw-a'),
+  otherRecallAcks: topics.deviceRecallAcks('gw-b'),
   ownReceipts: topics.deviceReceipts('gw-a'),
   otherReceipts: topics.deviceReceipts('gw-b'),
   ownSiteAlerts: topics.siteAlerts('4012345000009'),
@@ -29,9 +31,9 @@ type ContractTopic = keyof typeof contract;
 const expected: Record<Principal['kind'], { publish: ContractTopic[]; receive: ContractTopic[] }> = {
   ledger: {
     publish: ['ownReceipts', 'otherReceipts', 'ownSiteAlerts', 'otherSiteAlerts', 'recall', 'checkpoint'],
-    receive: ['ownEvents', 'otherEvents'],
+    receive: ['ownEvents', 'otherEvents', 'ownRecallAcks', 'otherRecallAcks'],
   },
-  device: { publish: ['ownEvents'], receive: ['ownReceipts', 'ownSiteAlerts', 'recall', 'checkpoint'] },
+  device: { publish: ['ownEvents', 'ownRecallAcks'], receive: ['ownReceipts', 'ownSiteAlerts', 'recall', 'checkpoint'] },
   observer: { publish: [], receive: ['recall', 'checkpoint'] },
 };
 
