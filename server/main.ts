@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Pedigree ledger is running.`,
-    `  HTTP API:   ${ledger.httpUrl}/v1/checkpoint  (signed checkpoint; the web pages are not built yet)`,
+    `  Open ${ledger.httpUrl}/ to verify a pack (sign in with a token; the pages also show alerts, recalls and the ledger).`,
+    `  HTTP API:   ${ledger.httpUrl}/v1/checkpoint  (signed checkpoint)`,
     `  MQTT:       ${ledger.mqttUrl}`,
     `  Verifier key: ${ledger.signer.verifierKey}`,
   ];

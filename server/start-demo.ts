@@ -52,6 +52,7 @@ export async function startDemo(o: DemoOptions): Promise<{ stop(): Promise<void>
     o.print(`  Demo pharmacy (${pharmacy.gln}) token: ${token.token}`);
   }
   o.print(`  Demo regulator token: ${regulator.token}`);
+  o.print(`  Sign in at ${o.httpUrl}/ with the pharmacy token to verify packs, or the regulator token to follow the recall.`);
   o.print(`  Try: curl -H "Authorization: Bearer <pharmacy token>" "${o.httpUrl}/v1/alerts?site=${pharmacy?.gln ?? ''}"`);
   const running = chain.run().catch((e) => o.logger.error({ err: e }, 'supply chain stopped'));
   const summary = setInterval(() => {
