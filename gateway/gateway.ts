@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { validateEpcisEvent } from '../schemas/epcis/validate.js';
+import { encodeBase64url } from '../schemas/signing/encoding.js';
 import type { GatewayConfig, ScannerConfig } from './config.js';
 import { decodeBarcodeFrame, decodeRfidFrame, type Read, type UnitRead } from './decode-read.js';
 import { createEnvelopeSigner } from './envelope-signer.js';
@@ -12,12 +13,16 @@ import { LedgerLink, type LastReceipt, type LinkCounters, type LinkState } from 
 import type { LedgerInbound, LedgerTrust } from './ledger-messages.js';
 import { Outbox } from './outbox.js';
 import { planCustody, type ScannerSession } from './plan-custody.js';
+import { RecallAcks } from './recall-acks.js';
 import { RecallRegister } from './recall-register.js';
 import { ReadDedup } from './read-dedup.js';
 import type { RefusalCode } from './refusal-codes.js';
 import { RejectedList } from './rejected-list.js';
+import { resumeSeq } from './resume-seq.js';
 import { ScannerStation, type SerialPortLike } from './scanner-station.js';
+import { SeqReservation } from './seq-reservation.js';
 import { SessionStore } from './session-store.js';
+import { SuspectStore } from './suspect-store.js';
 import { verifyUnit, type VerifyUnitOptions } from './verify-client.js';
 
 export type ReadOutcome =
@@ -62,7 +67,8 @@ export interface GatewayStatus {
   readonly recalls: number;
   readonly suspects: number;
   readonly checkpointSize: number | undefined;
-  readonly memory: { readonly rssMb: number; readonly heapUsedMb: number };
+  /** heapTotal: the V8 heap reserved; external: Buffers and other memory outside it (bench/gateway reads these). */
+  readonly memory: { readonly rssMb: number; readonly heapUsedMb: number; readonly heapTotalMb: number; readonly externalMb: number };
 }
 
 export interface RunningGateway {
@@ -99,23 +105,68 @@ function localDate(now: Date, offset: string): string {
   return new Date(now.getTime() + minutes * 60_000).toISOString().slice(0, 10);
 }
 
+const WARM_UP_EVENT = {
+  type: 'ObjectEvent',
+  eventTime: '2025-01-01T00:00:00.000Z',
+  eventTimeZoneOffset: '+00:00',
+  epcList: ['https://id.gs1.org/01/09506000134352/21/1'],
+  action: 'OBSERVE',
+};
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const clock = options.clock ?? (() => new Date());
   mkdirSync(config.dataDir, { recursive: true });
   const fsync = config.outbox.fsync;
-  // Compile the EPCIS JSON Schema now, not on the first scan (it takes a second or so on a small box).
-  validateEpcisEvent({});
+  // Have the EPCIS validator ready now, not on the first scan (compiling the schema takes a second or so on a small
+  // box). A valid event: in the bundle it is answered by the precompiled validator and nothing is compiled at all.
+  validateEpcisEvent(WARM_UP_EVENT);
+  const signer = createEnvelopeSigner({ device: config.device, secretKey: options.secretKey, engine: options.signerEngine ?? 'node' });
+  // seq outlives the outbox: a reservation beside it, else the ledger's last seq, else a time-based seq (resume-seq.ts).
+  const seqReservation = SeqReservation.open({ path: join(config.dataDir, 'seq.json'), device: config.device, fsync });
   const outbox = await Outbox.open({
     dir: join(config.dataDir, 'outbox'),
     segmentBytes: config.outbox.segmentBytes,
     fsync,
     onWarning: (message, detail) => logger.warn({ detail }, message),
+    reserveSeqs: (lastSeq) => seqReservation.reserve(lastSeq),
   });
+  try {
+    const resumed = await resumeSeq({
+      device: config.device,
+      publicKey: encodeBase64url(signer.publicKey),
+      reservedThrough: seqReservation.reservedThrough,
+      outboxNextSeq: outbox.nextSeq,
+      httpUrl: config.ledger.httpUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      now: clock(),
+    });
+    if (resumed.source !== 'local') logger.warn({ seq: resumed.seq, outboxNextSeq: outbox.nextSeq }, resumed.reason);
+    else if (resumed.seq > outbox.nextSeq) {
+      logger.info({ seq: resumed.seq, outboxNextSeq: outbox.nextSeq }, 'continuing above the seqs reserved before an unclean stop');
+    }
+    outbox.skipTo(resumed.seq);
+    if (seqReservation.reservedThrough !== outbox.nextSeq - 1) seqReservation.setFloor(outbox.nextSeq - 1);
+  } catch (e) {
+    await outbox.close();
+    throw e;
+  }
   const rejectedList = new RejectedList(config.dataDir, { fsync });
   const sessions = new SessionStore(config.dataDir, { fsync });
-  const signer = createEnvelopeSigner({ device: config.device, secretKey: options.secretKey, engine: options.signerEngine ?? 'node' });
-  const recalls = new RecallRegister();
+  // Suspect units from alerts survive a reboot (suspect-store.ts); recall notices come back retained from the broker.
+  const suspectStore = new SuspectStore({ dataDir: config.dataDir, fsync, onWarning: (message, detail) => logger.warn({ detail }, message) });
+  const recalls: RecallRegister = new RecallRegister({ onSuspectsChanged: () => suspectStore.save(() => recalls.listSuspects()) });
+  recalls.restoreSuspects(suspectStore.load());
+  // Each verified open recall notice is acknowledged to the ledger once (recall-acks.ts), over the link below.
+  const recallAcks = new RecallAcks({
+    dataDir: config.dataDir,
+    device: config.device,
+    secretKey: options.secretKey,
+    publish: (topic, payload) => (link ? link.publishMessage(topic, payload) : Promise.reject(new Error('offline'))),
+    logger,
+    clock,
+    fsync,
+  });
   const reads = { frames: 0, recorded: 0, duplicates: 0, controls: 0, verified: 0, refused: 0 };
   const refusedByCode: Record<string, number> = {};
   let checkpointSize: number | undefined;
@@ -133,6 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       case 'recall': {
         const change = recalls.applyRecall(message.recallId, message.notice);
         logger.warn({ recall: message.recallId, scope: message.notice.scope, class: message.notice.class, change }, `recall ${change}`);
+        if (change === 'added' || change === 'updated') void recallAcks.acknowledge(message.recallId);
         break;
       }
       case 'recall-cleared':
@@ -332,7 +384,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         checkpointSize,
         memory: (() => {
           const m = process.memoryUsage();
-          return { rssMb: Math.round(m.rss / 1e5) / 10, heapUsedMb: Math.round(m.heapUsed / 1e5) / 10 };
+          const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+          return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) };
         })(),
       };
     },
@@ -345,6 +398,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await Promise.all([...scanners.values()].map((s) => s.station?.stop()));
       await link?.stop();
       await outbox.close();
+      await seqReservation.release(outbox.nextSeq);
+      await suspectStore.flush();
       logger.info({ pending: outbox.pending }, 'gateway stopped');
     },
   };

@@ -69,7 +69,19 @@ export interface LastReceipt {
   readonly at: Date;
 }
 
+const EVENT_ID_KEY = Buffer.from('"eventID":"');
+
 function eventIdOf(payload: Buffer): string | undefined {
+  // Fast path for the envelopes this gateway writes (envelope-signer.ts: `{"v":1,"device":…,"seq":…,"event":{"type":…,
+  // "eventID":"ni:///sha-256;…"`): the first "eventID" key is the event's, and a CBV hash ID has no quote or escape.
+  // Receipts come by the thousand while an outbox drains; parsing each envelope to compare was most of their cost.
+  const at = payload.indexOf(EVENT_ID_KEY);
+  if (at > 0 && payload.lastIndexOf('"event":{', at) > 0) {
+    const from = at + EVENT_ID_KEY.length;
+    const to = payload.indexOf(0x22, from);
+    const id = to > from ? payload.toString('latin1', from, to) : '';
+    if (id.startsWith('ni:///') && !id.includes('\\')) return id;
+  }
   try {
     const envelope = JSON.parse(payload.toString('utf8')) as { event?: { eventID?: unknown } };
     return typeof envelope.event?.eventID === 'string' ? envelope.event.eventID : undefined;
@@ -139,6 +151,11 @@ export class LedgerLink {
       keepalive: 30,
       protocolVersion: 4,
       resubscribe: false,
+      // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers for packet ids on first use: 6 MB of heap on a box
+      // whose whole budget is 80 MB (bench/RESULTS.md, gateway).
+      writeCache: false,
+      // Its debug() logging, off or not, is called several times per publish: a few percent of a drain's CPU.
+      log: () => {},
     });
     this.#client = client;
     const current = () => generation === this.#generation && this.#client === client;
@@ -287,6 +304,16 @@ export class LedgerLink {
     this.#window.delete(receipt.seq);
     this.#o.outbox.ack(receipt.seq);
     this.#schedulePump();
+  }
+
+  /**
+   * Publishes one message of the gateway's own (a recall acknowledgement) at QoS 1: resolves on PUBACK, rejects when
+   * the link is not online or the broker refuses it. Not queued: the caller retries on the next connection.
+   */
+  publishMessage(topic: string, payload: string): Promise<void> {
+    const client = this.#client;
+    if (!client || this.#state !== 'online') return Promise.reject(new Error('the ledger link is not online'));
+    return new Promise((resolve, reject) => client.publish(topic, payload, { qos: TOPIC_QOS }, (e) => (e ? reject(e) : resolve())));
   }
 
   /** Resolves once the outbox is empty and nothing is in flight (tests, orderly shutdown). */

@@ -54,7 +54,7 @@ export const recallNoticeSchema = z
     reason: z.string().optional(),
     instructions: z.string().optional(),
     issuedAt: z.string().optional(),
-    /** A signed withdrawal: `status: "withdrawn"` (or `withdrawn: true`). */
+    /** `open`; `closed` once every unit is accounted for (units stay recalled); a signed withdrawal: `withdrawn`. */
     status: z.string().optional(),
     withdrawn: z.boolean().optional(),
   })

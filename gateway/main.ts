@@ -4,6 +4,9 @@
 //   npm run gateway -- keygen --config site.json [--force]     write the device key, print the public key
 //   npm run gateway -- enroll --config site.json --admin-token T [--create-site]
 //   npm run gateway -- rejected --config site.json             the local rejected list
+//
+// On an edge box: `npm run build:gateway` once (after every update), then `npm run gateway:start -- --config
+// site.json`: the same commands, bundled and run by plain node within 80 MB (build-bundle.ts).
 import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { adminTokenFrom, loadGatewayConfig, type GatewayConfig } from './config.js';
@@ -17,7 +20,8 @@ const USAGE = `usage: npm run gateway -- [run|keygen|enroll|rejected] --config s
   run       (default) read the scanners, sign, store, publish; --json for JSON logs
   keygen    write the device key (keyFile in site.json); --force replaces an existing one
   enroll    register the device with the ledger; --admin-token T (or PEDIGREE_ADMIN_TOKEN), --create-site
-  rejected  print the envelopes the ledger rejected`;
+  rejected  print the envelopes the ledger rejected
+production: npm run build:gateway, then npm run gateway:start -- [command] --config site.json (same commands)`;
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 

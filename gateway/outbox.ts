@@ -10,6 +10,10 @@
 // - seq survives restarts: it is one more than the last record on disk (the active segment is never deleted,
 //   however acknowledged), or the segment's name when a new one is still empty. A seq is published only after
 //   it is durable, so a seq lost in a crash (reserved, never written) was never seen by anyone and may be reused.
+//   The outbox alone cannot survive its own loss: the gateway keeps a seq reservation beside it (seq-reservation.ts,
+//   made durable through `reserveSeqs` before any batch is written) and moves the outbox on with skipTo().
+// - Seqs may jump (skipTo, or a corrupt stretch skipped by the reader): a seq that no record carries counts as
+//   acknowledged, so the contiguous acknowledged point moves over the gap (`skips`, a few ranges at most).
 // - A torn write at the end of the active segment (power cut mid-write) is found by its length/CRC on opening
 //   and truncated away; everything before it was fsynced and is intact.
 // - Memory does not grow with the backlog: the reader streams from disk with a small read-ahead, receipts above
@@ -35,6 +39,17 @@ export interface OutboxOptions {
   readonly ackPersistMs?: number;
   /** Reports problems that do not stop the outbox (an unreadable record skipped, a failed cleanup). */
   readonly onWarning?: (message: string, detail?: unknown) => void;
+  /**
+   * Called before each batch is written with the batch's highest seq; the batch waits for a returned promise (the
+   * gateway makes its seq reservation durable there, so no seq on disk is ever above the reservation).
+   */
+  readonly reserveSeqs?: (lastSeq: number) => Promise<void> | undefined;
+}
+
+/** Seqs `from..to` that no record carries. */
+interface SeqRange {
+  from: number;
+  to: number;
 }
 
 interface Segment {
@@ -77,12 +92,16 @@ export class Outbox {
   readonly #fsync: boolean;
   readonly #ackPersistMs: number;
   readonly #warn: (message: string, detail?: unknown) => void;
+  readonly #reserveSeqs: ((lastSeq: number) => Promise<void> | undefined) | undefined;
   readonly #segments: Segment[];
   #nextSeq: number;
   #lastDurableSeq: number;
   #ackedThrough: number;
   #persistedAckedThrough: number;
   readonly #ackedAbove = new Set<number>();
+  /** Gaps above #ackedThrough, sorted and disjoint; #skipped counts their seqs. */
+  #skips: SeqRange[] = [];
+  #skipped = 0;
   // Writer.
   #handle: FileHandle | undefined;
   #queue: Pending[] = [];
@@ -98,6 +117,8 @@ export class Outbox {
   #readBuffer = Buffer.allocUnsafe(READ_AHEAD_BYTES);
   #readAhead: OutboxRecord[] = [];
   #reading: Promise<unknown> = Promise.resolve();
+  /** Highest seq the reader has passed (acknowledged or handed out); a record above it + 1 reveals a gap. */
+  #lastReadSeq: number;
   // Acknowledgement persistence.
   #ackTimer: NodeJS.Timeout | undefined;
   #ackWriting: Promise<void> | undefined;
@@ -109,12 +130,14 @@ export class Outbox {
     this.#fsync = options.fsync ?? true;
     this.#ackPersistMs = options.ackPersistMs ?? 200;
     this.#warn = options.onWarning ?? (() => {});
+    this.#reserveSeqs = options.reserveSeqs;
     this.#segments = state.segments;
     const last = state.segments.at(-1);
     this.#lastDurableSeq = Math.max(last ? last.lastSeq : 0, state.ackedThrough);
     this.#nextSeq = this.#lastDurableSeq + 1;
     this.#ackedThrough = state.ackedThrough;
     this.#persistedAckedThrough = state.ackedThrough;
+    this.#lastReadSeq = state.ackedThrough;
     // The reader starts at the first segment that still holds an unacknowledged record.
     const first = state.segments.findIndex((s) => s.lastSeq > state.ackedThrough);
     if (first >= 0) {
@@ -171,7 +194,7 @@ export class Outbox {
 
   /** Durable envelopes still waiting for their receipt. */
   get pending(): number {
-    return this.#lastDurableSeq - this.#ackedThrough - this.#ackedAbove.size;
+    return this.#lastDurableSeq - this.#ackedThrough - this.#ackedAbove.size - this.#skipped;
   }
 
   /** Appended, not yet on disk. */
@@ -191,6 +214,65 @@ export class Outbox {
   onDurable(listener: () => void): () => void {
     this.#durableListeners.add(listener);
     return () => this.#durableListeners.delete(listener);
+  }
+
+  /**
+   * Moves the next seq up to `seq` (never down): the seqs in between are never used. For start-up, before the first
+   * append; the gateway calls it when its seq reservation or the ledger knows of seqs the outbox does not.
+   */
+  skipTo(seq: number): void {
+    if (!Number.isSafeInteger(seq)) throw new RangeError(`seq ${seq} is not a safe integer`);
+    if (seq <= this.#nextSeq) return;
+    if (this.#queue.length > 0 || this.#writing) throw new Error('skipTo: appends are in progress');
+    this.#addSkip(this.#nextSeq, seq - 1);
+    this.#nextSeq = seq;
+    this.#lastDurableSeq = seq - 1;
+    this.#advanceAcked();
+  }
+
+  /** Records that no record carries `from..to` (merged with known gaps; below the acknowledged point it is moot). */
+  #addSkip(from: number, to: number): void {
+    const start = Math.max(from, this.#ackedThrough + 1);
+    if (start > to) return;
+    for (const seq of this.#ackedAbove) if (seq >= start && seq <= to) this.#ackedAbove.delete(seq);
+    const ranges = [...this.#skips, { from: start, to }].sort((a, b) => a.from - b.from);
+    const merged: SeqRange[] = [];
+    for (const r of ranges) {
+      const last = merged.at(-1);
+      if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+      else merged.push({ ...r });
+    }
+    this.#skips = merged;
+    this.#skipped = merged.reduce((n, r) => n + (r.to - r.from + 1), 0);
+  }
+
+  #inSkip(seq: number): boolean {
+    return this.#skips.some((r) => seq >= r.from && seq <= r.to);
+  }
+
+  /** Moves the contiguous acknowledged point over receipted seqs and gaps. */
+  #advanceAcked(): void {
+    const before = this.#ackedThrough;
+    for (;;) {
+      if (this.#ackedAbove.delete(this.#ackedThrough + 1)) {
+        this.#ackedThrough += 1;
+        continue;
+      }
+      const gap = this.#skips[0];
+      if (gap && gap.from === this.#ackedThrough + 1) {
+        this.#skips.shift();
+        this.#skipped -= gap.to - gap.from + 1;
+        this.#ackedThrough = gap.to;
+        continue;
+      }
+      break;
+    }
+    if (this.#ackedThrough !== before && this.#ackTimer === undefined && !this.#closed) {
+      this.#ackTimer = setTimeout(() => {
+        this.#ackTimer = undefined;
+        void this.flushAcks();
+      }, this.#ackPersistMs);
+    }
   }
 
   /**
@@ -236,6 +318,8 @@ export class Outbox {
     try {
       if (this.#failed) throw this.#failed;
       const first = batch[0] as Pending;
+      const reserved = this.#reserveSeqs?.((batch[batch.length - 1] as Pending).seq);
+      if (reserved) await reserved;
       let active = this.#segments.at(-1);
       if (!active || (active.durableBytes >= this.#segmentBytes && active.lastSeq >= active.firstSeq)) {
         active = await this.#roll(first.seq);
@@ -295,6 +379,12 @@ export class Outbox {
       if (this.#readAhead.length === 0 && !(await this.#fillReadAhead())) break;
       while (out.length < max && this.#readAhead.length > 0) {
         const record = this.#readAhead.shift() as OutboxRecord;
+        if (record.seq > this.#lastReadSeq + 1) {
+          // Seqs no record carries (a skipTo, a corrupt stretch skipped): nothing will ever acknowledge them.
+          this.#addSkip(this.#lastReadSeq + 1, record.seq - 1);
+          this.#advanceAcked();
+        }
+        if (record.seq > this.#lastReadSeq) this.#lastReadSeq = record.seq;
         if (!this.#isAcked(record.seq)) out.push(record);
       }
     }
@@ -351,15 +441,9 @@ export class Outbox {
    * published again. Returns false for a seq that is not pending (already acknowledged, or not on disk).
    */
   ack(seq: number): boolean {
-    if (seq <= this.#ackedThrough || seq > this.#lastDurableSeq || this.#ackedAbove.has(seq)) return false;
+    if (seq <= this.#ackedThrough || seq > this.#lastDurableSeq || this.#ackedAbove.has(seq) || this.#inSkip(seq)) return false;
     this.#ackedAbove.add(seq);
-    while (this.#ackedAbove.delete(this.#ackedThrough + 1)) this.#ackedThrough += 1;
-    if (this.#ackTimer === undefined && !this.#closed) {
-      this.#ackTimer = setTimeout(() => {
-        this.#ackTimer = undefined;
-        void this.flushAcks();
-      }, this.#ackPersistMs);
-    }
+    this.#advanceAcked();
     return true;
   }
 

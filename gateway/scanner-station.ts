@@ -71,7 +71,9 @@ export class ScannerStation {
     this.#o = options;
     this.#splitter = new FrameSplitter({ maxFrameLength: options.scanner.maxFrameLength });
     this.#handshake = (options.scanner.handshake ?? (options.scanner.kind === 'rfid' ? 'none' : 'ack-nak')) === 'ack-nak';
-    this.#maxPending = options.maxPendingReads ?? 256;
+    // A scanner with the ACK/NAK handshake has one read outstanding; 64 is a reader streaming without one. Each pending
+    // read holds its event until the group commit, so the cap also bounds the gateway's memory in a flood of reads.
+    this.#maxPending = options.maxPendingReads ?? 64;
   }
 
   get connected(): boolean {

@@ -2,6 +2,7 @@
 // and reduces the DSCSA-shaped answer to what the counter needs: dispensable or not, and why.
 import { z } from 'zod';
 import type { UnitRead } from './decode-read.js';
+import { httpGet, type HttpAnswer } from './http-get.js';
 
 const verifyAnswerSchema = z
   .object({
@@ -36,16 +37,17 @@ export async function verifyUnit(unit: UnitRead, options: VerifyUnitOptions): Pr
   if (unit.lot !== undefined) url.searchParams.set('lot', unit.lot);
   // DSCSA verification carries the expiry as printed (YYMMDD).
   if (unit.expiryYymmdd !== undefined) url.searchParams.set('exp', unit.expiryYymmdd);
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await (options.fetch ?? fetch)(url, {
+    res = await httpGet(url, {
       headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
-      signal: AbortSignal.timeout(options.timeoutMs),
+      timeoutMs: options.timeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   } catch (e) {
     return { ok: false, summary: `ledger not reachable: ${(e as Error).message}` };
   }
-  const text = await res.text().catch(() => '');
+  const text = res.text;
   if (res.status !== 200) return { ok: false, summary: `ledger answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
   let json: unknown;
   try {

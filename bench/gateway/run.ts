@@ -1,23 +1,28 @@
 // Gateway benchmark (issue 5): reads/s from the serial line to the durable outbox, outbox drain rate into the server
-// after an outage, and the gateway's RSS. Prints a table and one JSON line.
+// after an outage, and the gateway's RSS idle, in a read burst and while draining. Prints a table and one JSON line.
 //
-//   npx tsx bench/gateway/run.ts [--reads 20000] [--ledger real|echo|both] [--runtime tsx|bundle|both]
+//   npm run bench -- gateway [--reads 20000] [--ledger echo|real|both] [--runtime bundle|tsx|both]
+//                            [--node-flags "…"] [--echo-receipts batch|single]
 //
-// Set-up, all on this machine: the gateway runs as its own process (`gateway/main.ts`, under tsx as `npm run
-// gateway` does, or bundled by esbuild and run by plain node as an edge box would); a simulated scanner writes
-// frames to a socat pseudo-terminal with the ACK/NAK handshake; the gateway reaches the broker through a TCP
-// proxy that is cut while the reads come in (the outage) and restored to measure the drain.
-//   real: the ledger (server/ledger.ts: Aedes + PGlite) in its own process: the rate into the server.
-//   echo: a stand-in that signs an `accepted` receipt at once: the gateway's own drain ceiling.
-// Reads/s is first frame written → last ACK received (every ACK is after fsync). Drain is cable restored → outbox
-// empty with every receipt in (from the gateway's status lines, every 200 ms), timed from the gateway's reconnection
-// (the reconnect back-off after the cable is restored is reported apart). RSS is the gateway's VmRSS peak.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// The gateway runs as its own process the way an operator runs it: `bundle` is `npm run gateway:start` (the
+// esbuild bundle of `npm run build:gateway` under plain node with GATEWAY_NODE_FLAGS; --node-flags replaces those),
+// `tsx` is `npm run gateway` (TypeScript transformed in-process). A simulated scanner writes frames to a socat
+// pseudo-terminal with the ACK/NAK handshake; the gateway reaches the broker through a TCP proxy (the cable).
+//   1. idle: connected, nothing to do (RSS after settling);
+//   2. fill: the cable is cut, N reads come in; reads/s is first frame written → last ACK (each ACK is after fsync);
+//   3. drain: the cable is restored; drain/s is the gateway's reconnection → its last receipt (from its own log:
+//      the 'connected' line and lastReceipt.at of the first status line with an empty outbox); the reconnect
+//      back-off before it is reported apart;
+//   4. online: N/2 more reads while connected, published and receipted as they come (RSS peak).
+// Ledgers: `real` is the ledger (server/ledger.ts: Aedes + PGlite) in its own process: the rate into the server;
+// `echo` (echo-ledger.ts) signs an `accepted` receipt at once: the gateway's own ceiling.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SimBarcodeScanner } from '../../firmware-sim/barcode-scanner.js';
 import { openPtyPair } from '../../firmware-sim/pty-pair.js';
+import { buildGatewayBundle, GATEWAY_NODE_FLAGS } from '../../gateway/build-bundle.js';
 import { generateDeviceKey, saveCredentials, saveVerifierKey } from '../../gateway/device-files.js';
 import { enrollTestSite, REPO_ROOT, waitForLog } from '../../test/gateway/gateway-fixtures.js';
 import { spawnLedgerChild, type LedgerChild } from '../../test/gateway/ledger-child.js';
@@ -29,12 +34,14 @@ const { values } = parseArgs({
   options: {
     reads: { type: 'string', default: '20000' },
     ledger: { type: 'string', default: 'both' },
-    runtime: { type: 'string', default: 'both' },
-    /** V8 flags for the gateway process, e.g. "--max-semi-space-size=1" (what an edge box would set). */
-    'node-flags': { type: 'string', default: '' },
+    runtime: { type: 'string', default: 'bundle' },
+    /** V8 flags for the bundled gateway instead of GATEWAY_NODE_FLAGS ("" for none: `--node-flags=`). */
+    'node-flags': { type: 'string' },
+    'echo-receipts': { type: 'string', default: 'batch' },
   },
 });
 const READS = Number(values.reads);
+const BUNDLE_FLAGS = values['node-flags'] !== undefined ? values['node-flags'].split(/\s+/).filter(Boolean) : [...GATEWAY_NODE_FLAGS];
 
 function rssMb(pid: number): number {
   try {
@@ -50,7 +57,7 @@ function sampleRss(pid: number): { stop(): number } {
   const timer = setInterval(() => {
     const r = rssMb(pid);
     if (r > peak) peak = r;
-  }, 50);
+  }, 20);
   return {
     stop() {
       clearInterval(timer);
@@ -59,25 +66,27 @@ function sampleRss(pid: number): { stop(): number } {
   };
 }
 
-function bundleGateway(): string {
-  const out = join(REPO_ROOT, 'bench/gateway/.bundle');
-  mkdirSync(out, { recursive: true });
-  execFileSync(join(REPO_ROOT, 'node_modules/.bin/esbuild'), [
-    join(REPO_ROOT, 'gateway/main.ts'),
-    '--bundle',
-    '--platform=node',
-    '--format=esm',
-    '--packages=external',
-    '--loader:.json=json',
-    `--outfile=${join(out, 'gateway.mjs')}`,
-    '--log-level=warning',
-  ]);
-  return join(out, 'gateway.mjs');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface StatusLine {
+  time?: number;
+  status?: {
+    link?: string;
+    outbox?: { pending: number; inFlight: number; queued: number };
+    lastReceipt?: { at: string };
+    receipts?: { accepted: number; duplicate: number; rejected: number };
+  };
 }
+
+const drainedStatus = (l: Record<string, unknown>) => {
+  const s = (l as StatusLine).status;
+  return s?.link === 'online' && s.outbox?.pending === 0 && s.outbox.inFlight === 0 && s.outbox.queued === 0;
+};
 
 interface RunResult {
   ledger: string;
   runtime: string;
+  nodeFlags: string[];
   readsPerSecond: number;
   drainPerSecond: number;
   /** Cable restored → the gateway's next connection attempt succeeded (its reconnect back-off, up to 10 s). */
@@ -85,10 +94,29 @@ interface RunResult {
   rssIdleMb: number;
   rssFillPeakMb: number;
   rssDrainPeakMb: number;
+  rssOnlinePeakMb: number;
+  /** Per phase, the highest V8 heap (reserved) and external (Buffers) figures the gateway reported. */
+  heapPeaks: Record<string, { heapTotalMb: number; externalMb: number }>;
+  onlineReadsPerSecond: number;
   gatewayCpuFill: number;
   gatewayCpuDrain: number;
   ledgerCpuDrain: number;
   acked: number;
+  rejected: number;
+}
+
+async function scanAll(scanner: SimBarcodeScanner, prefix: string, n: number): Promise<number> {
+  const answers = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      scanner.scan([
+        { ai: '01', value: BENCH_GTIN },
+        { ai: '17', value: '291231' },
+        { ai: '10', value: 'BENCH-LOT' },
+        { ai: '21', value: `${prefix}${i}` },
+      ]),
+    ),
+  );
+  return answers.filter((a) => a[0] === 'ack').length;
 }
 
 async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundlePath: string | undefined): Promise<RunResult> {
@@ -100,11 +128,10 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
     ledger = await spawnLedgerChild({ PEDIGREE_LOG_LEVEL: 'error' });
     mqttUrl = ledger.mqttUrl;
   } else {
-    echo = await startEchoLedger();
+    echo = await startEchoLedger({ receipts: values['echo-receipts'] === 'single' ? 'single' : 'batch' });
     mqttUrl = echo.mqttUrl;
   }
   const cable = await startTcpCable(new URL(mqttUrl));
-  await cable.cut();
   const pty = await openPtyPair({ devicePath: join(work, 'scanner-dev'), hostPath: join(work, 'scanner-host') });
   const spec = {
     device: `gw-bench-${kind}`,
@@ -119,68 +146,90 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
     const dir = join(work, 'site');
     mkdirSync(dir, { recursive: true });
     configPath = join(dir, 'site.json');
-    writeFileSync(configPath, JSON.stringify({ ...spec, ledger: { mqttUrl: cable.url } }));
+    writeFileSync(configPath, JSON.stringify(spec));
     generateDeviceKey(join(dir, 'device.key'));
     saveCredentials(join(dir, 'mqtt-credentials.json'), { username: spec.device, password: 'x' });
     saveVerifierKey(join(dir, 'ledger.vkey'), echo!.verifierKey);
   }
-  const args = runtime === 'bundle' ? [bundlePath!] : ['--import', 'tsx', join(REPO_ROOT, 'gateway/main.ts')];
-  const flags = values['node-flags'] ? values['node-flags'].split(/\s+/).filter(Boolean) : [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, ...args, '--config', configPath, '--json', '--status-interval', '200'], {
+  const nodeFlags = runtime === 'bundle' ? BUNDLE_FLAGS : [];
+  const args = runtime === 'bundle' ? [...nodeFlags, bundlePath!] : ['--import', 'tsx', join(REPO_ROOT, 'gateway/main.ts')];
+  const child: ChildProcess = spawn(process.execPath, [...args, '--config', configPath, '--json', '--status-interval', '200'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, PEDIGREE_GATEWAY_LOG_LEVEL: 'info' },
   });
   const pid = child.pid!;
-  await waitForLog(child, (l) => l.msg === 'scanner connected', 60_000);
-  await new Promise((r) => setTimeout(r, 500));
-  const rssIdleMb = rssMb(pid);
+  let phase = 'start';
+  const heapPeaks: RunResult['heapPeaks'] = {};
+  let lineBuffer = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    lineBuffer += d.toString();
+    let nl: number;
+    while ((nl = lineBuffer.indexOf('\n')) >= 0) {
+      const line = lineBuffer.slice(0, nl);
+      lineBuffer = lineBuffer.slice(nl + 1);
+      if (!line.includes('"memory"')) continue;
+      try {
+        const m = (JSON.parse(line) as { status?: { memory?: { heapTotalMb: number; externalMb: number } } }).status?.memory;
+        if (!m) continue;
+        const p = (heapPeaks[phase] ??= { heapTotalMb: 0, externalMb: 0 });
+        p.heapTotalMb = Math.max(p.heapTotalMb, m.heapTotalMb);
+        p.externalMb = Math.max(p.externalMb, m.externalMb);
+      } catch {
+        // not JSON
+      }
+    }
+  });
+  await Promise.all([
+    waitForLog(child, (l) => l.msg === 'scanner connected', 60_000),
+    waitForLog(child, (l) => l.msg === 'connected to the ledger broker', 60_000),
+  ]);
 
-  // Fill: N reads through the serial line into the outbox, network down.
+  // 1. Idle, connected.
+  phase = 'idle';
+  await sleep(3000);
+  const idleRss = sampleRss(pid);
+  await sleep(2000);
+  const rssIdleMb = idleRss.stop();
+
+  // 2. Fill: N reads through the serial line into the outbox, network down.
+  await cable.cut();
+  await waitForLog(child, (l) => (l as StatusLine).status?.link !== undefined && (l as StatusLine).status?.link !== 'online', 30_000);
   const scanner = await SimBarcodeScanner.open({ path: pty.devicePath, answerTimeoutMs: 300_000 });
+  phase = 'fill';
   const fillRss = sampleRss(pid);
   const cpu0 = processCpuSeconds(pid);
   const t0 = performance.now();
-  const answers = await Promise.all(
-    Array.from({ length: READS }, (_, i) =>
-      scanner.scan([
-        { ai: '01', value: BENCH_GTIN },
-        { ai: '17', value: '291231' },
-        { ai: '10', value: 'BENCH-LOT' },
-        { ai: '21', value: `${kind}${runtime}${i}` },
-      ]),
-    ),
-  );
+  const acked = await scanAll(scanner, `${kind}${runtime}F`, READS);
   const fillSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(pid);
   const rssFillPeakMb = fillRss.stop();
-  const acked = answers.filter((a) => a[0] === 'ack').length;
 
-  // Drain: plug the cable back in.
+  // 3. Drain: plug the cable back in.
+  phase = 'drain';
   const drainRss = sampleRss(pid);
   const ledgerPid = ledger?.process.pid;
   const l0 = ledgerPid ? processCpuSeconds(ledgerPid) : Number.NaN;
-  const t1 = performance.now();
-  let connectedAt = Number.NaN;
-  const connected = waitForLog(child, (l) => l.msg === 'connected to the ledger broker', 600_000).then(() => {
-    connectedAt = performance.now();
-  });
-  const drained = waitForLog(
-    child,
-    (l) => {
-      const s = l.status as { link?: string; outbox?: { pending: number; inFlight: number; queued: number } } | undefined;
-      return s?.link === 'online' && s.outbox?.pending === 0 && s.outbox.inFlight === 0 && s.outbox.queued === 0;
-    },
-    600_000,
-  );
+  const restoredAt = Date.now();
+  const connected = waitForLog(child, (l) => l.msg === 'connected to the ledger broker', 600_000);
+  const drained = waitForLog(child, drainedStatus, 600_000);
   await cable.restore();
-  await connected;
-  await drained;
-  const reconnectSeconds = (connectedAt - t1) / 1000;
-  const drainSeconds = (performance.now() - connectedAt) / 1000;
+  const connectedAt = (await connected).time as number;
+  const drainedLine = (await drained) as unknown as StatusLine;
   const rssDrainPeakMb = drainRss.stop();
   const cpu2 = processCpuSeconds(pid);
   const l1 = ledgerPid ? processCpuSeconds(ledgerPid) : Number.NaN;
+  const lastReceiptAt = Date.parse(drainedLine.status?.lastReceipt?.at ?? '') || (drainedLine.time ?? Date.now());
+  const drainSeconds = Math.max(0.001, (lastReceiptAt - connectedAt) / 1000);
+
+  // 4. Online: reads while publishing and receiving receipts.
+  phase = 'online';
+  const onlineRss = sampleRss(pid);
+  const t2 = performance.now();
+  const onlineAcked = await scanAll(scanner, `${kind}${runtime}O`, Math.floor(READS / 2));
+  const finalLine = (await waitForLog(child, drainedStatus, 600_000)) as unknown as StatusLine;
+  const onlineSeconds = (performance.now() - t2) / 1000;
+  const rssOnlinePeakMb = onlineRss.stop();
 
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -193,34 +242,44 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
   return {
     ledger: kind,
     runtime,
+    nodeFlags,
     readsPerSecond: acked / fillSeconds,
     drainPerSecond: acked / drainSeconds,
-    reconnectSeconds,
+    reconnectSeconds: (connectedAt - restoredAt) / 1000,
     rssIdleMb,
     rssFillPeakMb,
     rssDrainPeakMb,
+    rssOnlinePeakMb,
+    heapPeaks,
+    onlineReadsPerSecond: onlineAcked / onlineSeconds,
     gatewayCpuFill: cpu1 - cpu0,
     gatewayCpuDrain: cpu2 - cpu1,
     ledgerCpuDrain: l1 - l0,
-    acked,
+    acked: acked + onlineAcked,
+    rejected: finalLine.status?.receipts?.rejected ?? Number.NaN,
   };
 }
 
 const kinds = values.ledger === 'both' ? (['echo', 'real'] as const) : [values.ledger as 'real' | 'echo'];
-const runtimes = values.runtime === 'both' ? (['tsx', 'bundle'] as const) : [values.runtime as 'tsx' | 'bundle'];
-const bundlePath = runtimes.includes('bundle') ? bundleGateway() : undefined;
+const runtimes = values.runtime === 'both' ? (['bundle', 'tsx'] as const) : [values.runtime as 'tsx' | 'bundle'];
+const bundleDir = join(REPO_ROOT, 'bench/gateway/.bundle');
+const bundlePath = runtimes.includes('bundle') ? await buildGatewayBundle({ outfile: join(bundleDir, 'gateway.mjs') }) : undefined;
 const results: RunResult[] = [];
 try {
   for (const runtime of runtimes) for (const kind of kinds) results.push(await runOnce(kind, runtime, bundlePath));
 } finally {
-  if (bundlePath) rmSync(resolve(bundlePath, '..'), { recursive: true, force: true });
+  rmSync(bundleDir, { recursive: true, force: true });
 }
 
-process.stdout.write(`\nGateway benchmark: ${fmt(READS)} reads per run (fsync on), ${process.version}\n`);
-process.stdout.write('runtime  ledger  reads/s→outbox  drain/s  reconnect  RSS idle  RSS fill peak  RSS drain peak  gw CPU s (fill/drain)  ledger CPU s (drain)\n');
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+process.stdout.write(`\nGateway benchmark: ${fmt(READS)} reads per run (fsync on), ${process.version}, load average after: ${load}\n`);
+process.stdout.write(`bundle flags: ${BUNDLE_FLAGS.join(' ') || '(none)'}; echo receipts: ${values['echo-receipts']}\n`);
+process.stdout.write(
+  'runtime  ledger  reads/s→outbox  drain/s  reconnect  RSS idle  RSS fill peak  RSS drain peak  RSS online peak  online reads/s  gw CPU s (fill/drain)  ledger CPU s (drain)\n',
+);
 for (const r of results) {
   process.stdout.write(
-    `${r.runtime.padEnd(8)} ${r.ledger.padEnd(7)} ${fmt(r.readsPerSecond).padStart(14)}  ${fmt(r.drainPerSecond).padStart(7)}  ${r.reconnectSeconds.toFixed(1).padStart(7)} s  ${r.rssIdleMb.toFixed(0).padStart(5)} MB  ${r.rssFillPeakMb.toFixed(0).padStart(10)} MB  ${r.rssDrainPeakMb.toFixed(0).padStart(11)} MB  ${r.gatewayCpuFill.toFixed(1).padStart(10)} / ${r.gatewayCpuDrain.toFixed(1).padEnd(8)}  ${Number.isNaN(r.ledgerCpuDrain) ? '-' : r.ledgerCpuDrain.toFixed(1)}\n`,
+    `${r.runtime.padEnd(8)} ${r.ledger.padEnd(7)} ${fmt(r.readsPerSecond).padStart(14)}  ${fmt(r.drainPerSecond).padStart(7)}  ${r.reconnectSeconds.toFixed(1).padStart(7)} s  ${r.rssIdleMb.toFixed(0).padStart(5)} MB  ${r.rssFillPeakMb.toFixed(0).padStart(10)} MB  ${r.rssDrainPeakMb.toFixed(0).padStart(11)} MB  ${r.rssOnlinePeakMb.toFixed(0).padStart(12)} MB  ${fmt(r.onlineReadsPerSecond).padStart(14)}  ${r.gatewayCpuFill.toFixed(1).padStart(10)} / ${r.gatewayCpuDrain.toFixed(1).padEnd(8)}  ${Number.isNaN(r.ledgerCpuDrain) ? '-' : r.ledgerCpuDrain.toFixed(1)}\n`,
   );
 }
 process.stdout.write(`${JSON.stringify({ bench: 'gateway', reads: READS, results })}\n`);

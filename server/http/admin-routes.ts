@@ -40,7 +40,10 @@ export function adminRoutes(o: AdminRoutesOptions): Hono<{ Variables: AuthVariab
   app.get('/v1/devices/:device', async (c) => {
     const d = await o.registry.findDevice(c.req.param('device'));
     if (!d) throw new PedigreeError('DEVICE_NOT_FOUND', `device ${c.req.param('device').slice(0, 64)} is not enrolled`);
-    return c.json(deviceJson(d));
+    // lastSeq: the highest seq in the log for the device (null: none yet). A gateway that lost its local state
+    // continues above it rather than reuse a seq (SEQ_REUSED, DESIGN.md §3). Public like the entries that carry it.
+    const highest = await o.registry.highestSeq(d.device);
+    return c.json({ ...deviceJson(d), lastSeq: highest < 0 ? null : highest });
   });
   app.get('/v1/devices', admin, async (c) => c.json({ devices: (await o.registry.listDevices()).map(deviceJson) }));
   app.post('/v1/parties', admin, async (c) => {

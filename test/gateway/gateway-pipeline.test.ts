@@ -1,5 +1,5 @@
 // The read pipeline of a gateway without a network: de-dup, refusals at the counter, verify mode, what survives a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { ledgerTrustFromVkey } from '../../gateway/ledger-messages.js';
 import { generateKeyPair } from '../../schemas/signing/keys.js';
 import { formatVkey, SIGNATURE_TYPE_ED25519 } from '../../schemas/signing/signed-note.js';
-import { quietLogger } from './gateway-fixtures.js';
+import { quietLogger, waitFor } from './gateway-fixtures.js';
 
 const GS = '\x1d';
 const GTIN = '09506000134352';
@@ -43,8 +43,16 @@ describe('the read pipeline', () => {
     return parsed.config;
   }
 
+  /** The ledger as far as a starting gateway asks it: `GET /v1/devices/gw-test` says no seq is in the log yet. */
+  const withDeviceLookup =
+    (inner: typeof fetch = async () => new Response('{}', { status: 404 })): typeof fetch =>
+    async (url, init) =>
+      String(url).endsWith('/v1/devices/gw-test')
+        ? new Response(JSON.stringify({ device: 'gw-test', lastSeq: null, keys: [] }), { status: 200 })
+        : inner(url, init);
+
   async function start(c: GatewayConfig, extra: { fetch?: typeof fetch; clock?: () => Date } = {}): Promise<RunningGateway> {
-    const g = await startGateway({ config: c, secretKey: deviceKey.secretKey, credentials: { username: 'gw-test', password: 'x' }, trust, logger: quietLogger(), offline: true, noSerial: true, ...extra });
+    const g = await startGateway({ config: c, secretKey: deviceKey.secretKey, credentials: { username: 'gw-test', password: 'x' }, trust, logger: quietLogger(), offline: true, noSerial: true, ...extra, fetch: withDeviceLookup(extra.fetch) });
     running.push(g);
     return g;
   }
@@ -115,6 +123,29 @@ describe('the read pipeline', () => {
       running = [];
       const g3 = await start(c, { fetch: answer({ type: 'about:blank' }, 404) });
       expect(await g3.submitFrame('v', pack('S3'))).toMatchObject({ ok: false, code: 'VERIFY_UNAVAILABLE' });
+    });
+  });
+
+  describe('after a reboot at the counter', () => {
+    it('still refuses a pack that an alert named suspect before it', async () => {
+      const c = config([{ name: 'counter', path: '/dev/null', mode: 'dispensing' }]);
+      const g1 = await start(c, { clock: () => new Date('2027-06-01T12:00:00Z') });
+      g1.recalls.applyAlert({ id: 'A7', code: 'LOCATION_CONFLICT', unit: `https://id.gs1.org/01/${GTIN}/21/CLONE7` });
+      await g1.stop();
+      running = [];
+      const g2 = await start(c, { clock: () => new Date('2027-06-01T12:05:00Z') });
+      expect(g2.status().suspects).toBe(1);
+      expect(await g2.submitFrame('counter', pack('CLONE7'))).toMatchObject({ ok: false, code: 'SUSPECT', message: expect.stringContaining('A7') });
+      expect(await g2.submitFrame('counter', pack('FINE7'))).toMatchObject({ ok: true, kind: 'event' });
+    });
+
+    it('writes the suspects down when the alert comes, not only on a clean stop', async () => {
+      const c = config([{ name: 'counter', path: '/dev/null', mode: 'dispensing' }]);
+      const g = await start(c);
+      g.recalls.applyAlert({ id: 'A8', code: 'ALREADY_INACTIVE', unit: { gtin: GTIN, serial: 'GONE8' } });
+      const file = join(c.dataDir, 'suspects.json');
+      await waitFor(() => (existsSync(file) && readFileSync(file, 'utf8').includes('GONE8') ? true : undefined), 5000);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ v: 1, suspects: [[`01/${GTIN}/21/GONE8`, 'A8', 'ALREADY_INACTIVE']] });
     });
   });
 

@@ -139,6 +139,24 @@ describe('the ledger link', () => {
     expect(outbox.pending).toBe(0);
   });
 
+  it('keeps an envelope whose seq the ledger holds under another event, and lets the matching receipt free its own', async () => {
+    const id = (seq: number) => `ni:///sha-256;${seq.toString(16).padStart(64, '0')}?ver=CBV2.0`;
+    for (const seq of [1, 2]) {
+      // The shape envelope-signer.ts writes: the event's eventID right after its type.
+      await outbox.append((s) => Buffer.from(JSON.stringify({ v: 1, device: DEVICE, seq: s, event: { type: 'ObjectEvent', eventID: id(s), epcList: [] }, sig: 'x' }))).durable;
+      expect(outbox.nextSeq).toBe(seq + 1);
+    }
+    startLink(5);
+    await waitFor(() => (seen.length === 2 ? true : undefined));
+    const topic = topics.deviceReceipts(DEVICE);
+    const signed = (seq: number, eventID: string) => JSON.stringify(signLedgerMessage('receipt', { seq, status: 'duplicate', eventID, index: 7 }, ledgerKey.secretKey, { topic }));
+    await spy.publishAsync(topic, signed(1, id(999)), { qos: 1 });
+    await spy.publishAsync(topic, signed(2, id(2)), { qos: 1 });
+    await waitFor(() => (outbox.pending === 0 ? true : undefined));
+    expect(rejected).toMatchObject([{ seq: 1, code: 'RECEIPT_EVENT_MISMATCH', eventID: id(999) }]);
+    expect(link!.counters).toMatchObject({ duplicate: 1, rejected: 1 });
+  });
+
   it('passes on recall notices the ledger signed (retained), and flags forged and unsigned ones', async () => {
     const notice = { id: 'R9', scope: { gtin: '09506000134352', lots: ['L1'] }, class: 'I', reason: 'x' };
     await spy.publishAsync(topics.recall('R9'), JSON.stringify(signLedgerMessage('recall', notice, ledgerKey.secretKey, { topic: topics.recall('R9') })), { qos: 1, retain: true });

@@ -197,6 +197,80 @@ describe('outbox', () => {
     expect(readdirSync(dir).some((n) => n.startsWith('seg-'))).toBe(true);
   });
 
+  describe('when the seq jumps (a lost outbox, a crash inside a reserved block)', () => {
+    it('leaves the seqs in between unused and counts them as acknowledged', async () => {
+      const outbox = await Outbox.open({ dir, ackPersistMs: 1 });
+      await appendMany(outbox, 3);
+      outbox.skipTo(1001);
+      expect(outbox.nextSeq).toBe(1001);
+      expect(outbox.pending).toBe(3);
+      expect(await appendMany(outbox, 2)).toEqual([1001, 1002]);
+      expect(outbox.pending).toBe(5);
+      expect(await drain(outbox)).toEqual([1, 2, 3, 1001, 1002]);
+      expect(outbox.ack(500)).toBe(false); // never used: no receipt can be for it
+      for (const seq of [1, 2, 3, 1001, 1002]) expect(outbox.ack(seq)).toBe(true);
+      expect(outbox.ackedThrough).toBe(1002);
+      expect(outbox.pending).toBe(0);
+      await outbox.close();
+      const again = await Outbox.open({ dir });
+      expect(again.nextSeq).toBe(1003);
+      expect(again.pending).toBe(0);
+      await again.close();
+    });
+
+    it('never moves the seq down', async () => {
+      const outbox = await Outbox.open({ dir });
+      await appendMany(outbox, 5);
+      outbox.skipTo(2);
+      expect(outbox.nextSeq).toBe(6);
+      await outbox.close();
+    });
+
+    it('finds a gap again after a restart and still empties', async () => {
+      const first = await Outbox.open({ dir });
+      await appendMany(first, 2);
+      first.skipTo(50);
+      await appendMany(first, 2);
+      // A crash: nothing acknowledged, the gap only on disk.
+      const second = await Outbox.open({ dir, ackPersistMs: 1 });
+      expect(second.nextSeq).toBe(52);
+      const seqs = await drain(second);
+      expect(seqs).toEqual([1, 2, 50, 51]);
+      for (const seq of seqs) second.ack(seq);
+      expect(second.ackedThrough).toBe(51);
+      expect(second.pending).toBe(0);
+      await second.close();
+    });
+
+    it('moves the acknowledged point on when the skip is all that is left', async () => {
+      const outbox = await Outbox.open({ dir, ackPersistMs: 1 });
+      const seqs = await appendMany(outbox, 3);
+      await drain(outbox);
+      for (const seq of seqs) outbox.ack(seq);
+      outbox.skipTo(10_000);
+      expect(outbox.ackedThrough).toBe(9_999);
+      expect(outbox.pending).toBe(0);
+      await outbox.close();
+      expect((await Outbox.open({ dir })).nextSeq).toBe(10_000);
+    });
+
+    it('waits for the seq reservation before writing a batch', async () => {
+      const calls: number[] = [];
+      let release!: () => void;
+      const reserved = new Promise<void>((r) => (release = r));
+      const outbox = await Outbox.open({ dir, reserveSeqs: (last) => (calls.push(last), last > 2 ? reserved : undefined) });
+      await appendMany(outbox, 2);
+      const third = outbox.append(payload);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(outbox.lastDurableSeq).toBe(2); // held back until the reservation is durable
+      release();
+      await third.durable;
+      expect(outbox.lastDurableSeq).toBe(3);
+      expect(calls.at(-1)).toBe(3);
+      await outbox.close();
+    });
+  });
+
   it('a truncated non-active segment is skipped with a warning, not a crash', async () => {
     const warnings: string[] = [];
     const outbox = await Outbox.open({ dir, segmentBytes: 1024 });
@@ -209,6 +283,10 @@ describe('outbox', () => {
     expect(seqs.length).toBeLessThan(50);
     expect(seqs.at(-1)).toBe(50);
     expect(warnings.length).toBeGreaterThan(0);
+    // The records lost with the truncated tail can never be receipted: they must not hold the outbox open.
+    for (const seq of seqs) again.ack(seq);
+    expect(again.pending).toBe(0);
+    expect(again.ackedThrough).toBe(50);
     await again.close();
   });
 });

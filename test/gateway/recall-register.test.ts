@@ -15,6 +15,22 @@ describe('recalls and suspect packs at the counter', () => {
     expect(r.check({ gtin: '09506000134369', serial: 'S1', lot: 'L1' })).toBeUndefined();
   });
 
+  it('keeps refusing the packs of a closed recall, which no longer counts as active', () => {
+    const r = new RecallRegister();
+    r.applyRecall('R1', notice('R1', { gtin: GTIN, lots: ['L1'] }));
+    r.applyRecall('R2', notice('R2', { gtin: GTIN, lots: ['L2'] }));
+    expect(r.recallCount).toBe(2);
+    expect(r.applyRecall('R1', notice('R1', { gtin: GTIN, lots: ['L1'] }, { status: 'closed' }))).toBe('closed');
+    expect(r.recallCount).toBe(1);
+    expect(r.isClosed('R1')).toBe(true);
+    expect(r.check(pack('S1', 'L1'))).toMatchObject({ code: 'RECALLED', recallId: 'R1' });
+    expect(r.check(pack('S1', 'L1'))!.message).toContain('closed');
+    // Known only as closed (a gateway connecting after the closure): still refused, still not active.
+    expect(r.applyRecall('R3', notice('R3', { gtin: GTIN, serials: ['S9'] }, { status: 'closed' }))).toBe('closed');
+    expect(r.check(pack('S9', 'L7'))).toMatchObject({ code: 'RECALLED', recallId: 'R3' });
+    expect(r.recallCount).toBe(1);
+  });
+
   it('cannot clear a pack without a lot against a lot recall', () => {
     const r = new RecallRegister();
     r.applyRecall('R1', notice('R1', { gtin: GTIN, lots: ['L1'] }));
@@ -47,6 +63,24 @@ describe('recalls and suspect packs at the counter', () => {
     r.applyAlert({ id: 'A1', code: 'ALREADY_INACTIVE', status: 'resolved' });
     expect(r.check(pack('S5', 'L1'))).toBeUndefined();
     expect(r.suspectCount).toBe(1);
+  });
+
+  it('hands its suspect packs over to a register started after a reboot, and says when they change', () => {
+    let changes = 0;
+    const r = new RecallRegister({ onSuspectsChanged: () => (changes += 1) });
+    r.applyAlert({ id: 'A1', code: 'ALREADY_INACTIVE', units: [{ gtin: GTIN, serial: 'S1' }, { gtin: GTIN, serial: 'S2' }] });
+    r.applyAlert({ id: 'A2', code: 'LOCATION_CONFLICT', unit: { gtin: GTIN, serial: 'S3' } });
+    r.applyAlert({ id: 'A3', code: 'UNKNOWN_SERIAL', status: 'resolved' }); // names nothing held: no change
+    expect(changes).toBe(2);
+    const after = new RecallRegister({ onSuspectsChanged: () => (changes += 100) });
+    after.restoreSuspects(r.listSuspects());
+    expect(changes).toBe(2);
+    expect(after.check(pack('S2'))).toMatchObject({ code: 'SUSPECT', alertId: 'A1' });
+    expect(after.suspectCount).toBe(3);
+    // A resolution that arrives after the reboot still clears the packs of its alert.
+    after.applyAlert({ id: 'A1', code: 'ALREADY_INACTIVE', status: 'resolved' });
+    expect(after.check(pack('S1'))).toBeUndefined();
+    expect(after.check(pack('S3'))).toMatchObject({ code: 'SUSPECT', alertId: 'A2' });
   });
 
   it('keeps at most maxSuspects packs', () => {
