@@ -1,9 +1,9 @@
-// `npm run bench [-- <name> [flags]]`: runs one benchmark (schemas, ingest, proofs, verify, gateway, recall) or all.
+// `npm run bench [-- <name> [flags]]`: runs one benchmark (schemas, ingest, custody, proofs, verify, gateway, recall) or all.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const all = ['schemas', 'ingest', 'proofs', 'verify', 'gateway', 'recall'];
+const all = ['schemas', 'ingest', 'custody', 'proofs', 'verify', 'gateway', 'recall'];
 const [name, ...flags] = process.argv.slice(2);
 const names = name && !name.startsWith('-') ? [name] : all;
 let failed = 0;

@@ -2,7 +2,7 @@
 // events/s (first publish → last receipt), publish→receipt latency, ledger RSS, and a paced run at 80 % of that
 // rate; for (a) Aedes + PGlite and (b) Mosquitto (shipped conf) + PostgreSQL. Also the single-core node:crypto
 // Ed25519 verify rate, and the ratio of (b) to it.
-//   npm run bench -- ingest [--events 100000] [--gateways 20] [--setup a|b|both]
+//   npm run bench -- ingest [--events 100000] [--gateways 20] [--setup a|b|both] [--check-workers N]
 import { createPrivateKey, createPublicKey, sign, verify, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     gateways: { type: 'string', default: '20' },
     setup: { type: 'string', default: 'both' },
     window: { type: 'string', default: '500' },
+    /** PEDIGREE_CHECK_WORKERS of the ledger; default: the ledger's own (cores − 1). */
+    'check-workers': { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -129,6 +131,7 @@ async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
     PEDIGREE_HTTP_PORT: String(await freePort()),
     PEDIGREE_ADMIN_TOKEN: ADMIN,
     PEDIGREE_LOG_LEVEL: 'warn',
+    ...(values['check-workers'] !== undefined ? { PEDIGREE_CHECK_WORKERS: values['check-workers'] } : {}),
   };
   let mosquitto: MosquittoProcess | undefined;
   let dropDb: (() => Promise<void>) | undefined;

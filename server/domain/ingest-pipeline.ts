@@ -39,7 +39,6 @@ export class IngestPipeline {
   readonly #o: IngestPipelineOptions;
   #queue: Pending[] = [];
   #checking = new Set<Promise<void>>();
-  readonly #publishing = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #stopped = false;
@@ -150,21 +149,12 @@ export class IngestPipeline {
         });
       }
     }
-    // The batch is committed: its receipts and checkpoint go out now, but the next batch does not wait for the
-    // broker's PUBACKs (a round trip per batch that would serialise ingest); stop() and drain() wait for them.
-    // Both are handed to the client now, in batch order, so a retained checkpoint is never replaced by an older one.
-    this.#track(this.#o.notifier.sendReceipts(receipts));
-    if (result.checkpoint) this.#track(this.#o.notifier.publishCheckpoint(result.checkpoint));
+    // The batch is committed: its receipts and checkpoint go out now. The next batch waits for the broker's
+    // PUBACKs: letting it run ahead lost receipts on the embedded broker under concurrent batches
+    // (test/server/rebuild-state.test.ts), not understood yet — see bench/RESULTS.md.
+    await this.#o.notifier.sendReceipts(receipts);
+    if (result.checkpoint) await this.#o.notifier.publishCheckpoint(result.checkpoint);
     if (this.#o.onAppended) await this.#o.onAppended(result.outcomes.filter((o) => o.status === 'accepted'));
-  }
-
-  #track(p: Promise<void>): void {
-    const tracked = p.catch((e) => this.#o.onError?.(e, 'receipts')).finally(() => this.#publishing.delete(tracked));
-    this.#publishing.add(tracked);
-  }
-
-  async #settlePublishing(): Promise<void> {
-    while (this.#publishing.size > 0) await Promise.allSettled([...this.#publishing]);
   }
 
   /** Stops taking messages, finishes the checks under way and the open batch, and sends its receipts. */
@@ -177,7 +167,6 @@ export class IngestPipeline {
     }
     while (this.#flushing) await this.#flushing;
     if (this.#queue.length > 0) await this.#flushLoop();
-    await this.#settlePublishing();
   }
 
   /** Resolves once everything taken so far is committed and answered (tests and benchmarks). */
@@ -188,10 +177,7 @@ export class IngestPipeline {
       else if (this.#queue.length > 0) {
         this.#scheduleFlush(0);
         await new Promise((r) => setTimeout(r, 1));
-      } else if (this.#checking.size === 0) {
-        await this.#settlePublishing();
-        if (this.#queue.length === 0 && this.#checking.size === 0 && !this.#flushing) return;
-      }
+      } else if (this.#checking.size === 0) return;
     }
   }
 }
