@@ -68,25 +68,6 @@ export async function connectLedgerMqttClient(o: LedgerMqttClientOptions): Promi
     if (o.backlog() < maxBacklog) callback();
     else waiting.push(() => callback());
   };
-  // Coalesce what the client writes while it works through one read from the socket (a PUBACK per QoS 1 message,
-  // receipts): corked until the event loop turns, so thousands of small packets go out in a few writes, not one
-  // system call each (the ledger's largest main-thread cost after the receipts' signatures, bench/RESULTS.md).
-  const corked = new WeakSet<object>();
-  client.on('connect', () => {
-    const socket = client.stream as unknown as NodeJS.ReadWriteStream & { cork?: () => void; uncork?: () => void };
-    if (corked.has(socket) || typeof socket.cork !== 'function') return;
-    corked.add(socket);
-    let pending = false;
-    socket.prependListener('data', () => {
-      if (pending) return;
-      pending = true;
-      socket.cork!();
-      setImmediate(() => {
-        pending = false;
-        socket.uncork!();
-      });
-    });
-  });
   client.on('connect', () => o.onConnectionChange?.(true));
   client.on('close', () => o.onConnectionChange?.(false));
 
