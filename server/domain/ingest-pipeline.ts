@@ -6,6 +6,7 @@ import { checkEnvelope, type CheckEnvelopeOptions, type CheckEnvelopeResult, typ
 import { appendEntries, type AppendOutcome } from './append-entries.js';
 
 const RAW_KEPT_BYTES = 4096;
+const APPEND_ATTEMPTS = 3;
 
 export interface IngestMetrics {
   received(): void;
@@ -116,11 +117,20 @@ export class IngestPipeline {
 
   async #appendBatch(batch: readonly Pending[]): Promise<void> {
     const started = performance.now();
-    const result = await appendEntries(
-      this.#o.store,
-      this.#o.signer,
-      batch.map((p) => p.candidate),
-    );
+    const candidates = batch.map((p) => p.candidate);
+    // A failed append committed nothing (a lost connection, a serialization failure): try it again here rather
+    // than leave every gateway of the batch to resend after its receipt timeout.
+    let result: Awaited<ReturnType<typeof appendEntries>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await appendEntries(this.#o.store, this.#o.signer, candidates);
+        break;
+      } catch (e) {
+        if (attempt >= APPEND_ATTEMPTS || this.#stopped) throw e;
+        this.#o.onError?.(e, `append failed (attempt ${attempt} of ${APPEND_ATTEMPTS}), trying again`);
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
     const seconds = (performance.now() - started) / 1000;
     this.#o.metrics?.batch(batch.length, seconds, result.treeSize);
     const receipts = result.outcomes.map((o, i) => {
