@@ -61,9 +61,9 @@ describe('when an append fails before it commits', () => {
       batchWaitMs: 1,
       maxPayloadBytes: 65536,
       devices: { findDevice: async () => undefined },
-      keyObject: (k) => k.publicKey,
+      keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
       check: candidateCheck('gw-retry'),
-      onError: (_e, context) => errors.push(context),
+      onError: (_e: unknown, context: string) => errors.push(context),
     } as never);
     for (let seq = 1; seq <= 5; seq++) pipeline.accept('pedigree/v1/devices/gw-retry/events', new TextEncoder().encode(String(seq)));
     await pipeline.drain();
