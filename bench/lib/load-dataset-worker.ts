@@ -7,6 +7,7 @@
 // buffers are transferred, not copied; the garbage collector was taking a fifth of the time when this built strings.
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { hashIdFromDigestHex } from '../../schemas/epcis/event-hash.js';
 import { foldSteps, type FoldStep } from '../../server/domain/custody-fold.js';
 import { emptyState, type CustodyFacts, type UnitState } from '../../server/domain/custody-model.js';
 import {
@@ -169,7 +170,7 @@ function runBlock(job: BlockJob): BlockResult {
     entries.hex(SCRATCH.subarray(PREFIX, e));
     SCRATCH[PREFIX - 1] = 0x0a;
     const preEnd = writeParts(PRE_HASH, 0, tpl.preHash, serial, time, seq);
-    const eventId = `ni:///sha-256;${createHash('sha256').update(PRE_HASH.subarray(0, preEnd)).digest('hex')}?ver=CBV2.0`;
+    const eventId = hashIdFromDigestHex(createHash('sha256').update(PRE_HASH.subarray(0, preEnd)).digest('hex'));
     entries.text('\tdevice\t');
     entries.bytes(devices[plan.site]!);
     entries.text(`\t${seq}\t${eventId}\t${time}\t`);

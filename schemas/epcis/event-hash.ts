@@ -246,7 +246,12 @@ export function computeEventPreHash(event: unknown, options: EventHashOptions = 
 
 /** `ni:///sha-256;<hex>?ver=CBV2.0` of a pre-hash string (RFC 6920 §3; CBV 2.0 event hash ID). */
 export function hashIdFromPreHash(preHash: string): string {
-  return `ni:///sha-256;${bytesToHex(sha256(utf8ToBytes(preHash)))}?ver=CBV2.0`;
+  return hashIdFromDigestHex(bytesToHex(sha256(utf8ToBytes(preHash))));
+}
+
+/** `ni:///sha-256;<hex>?ver=CBV2.0` from the hex SHA-256 of a pre-hash string, for callers with a faster SHA-256. */
+export function hashIdFromDigestHex(hex: string): string {
+  return `ni:///sha-256;${hex}?ver=CBV2.0`;
 }
 
 /** The CBV 2.0 event hash ID of an EPCIS 2.0 JSON-LD event (attacker-controlled). */

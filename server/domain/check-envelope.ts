@@ -6,7 +6,7 @@ import { parseDeviceEventsTopic } from '../../schemas/topics.js';
 import { parseEnvelope, type SignedEnvelope } from '../../schemas/signing/envelope.js';
 import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';
 import { validateEpcisEvent } from '../../schemas/epcis/validate.js';
-import { computeEventPreHash } from '../../schemas/epcis/event-hash.js';
+import { computeEventPreHash, hashIdFromDigestHex } from '../../schemas/epcis/event-hash.js';
 import type { CandidateEntry, DeviceDirectory, DeviceKey, DeviceRecord } from './ports.js';
 import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation } from './event-identifiers.js';
 
@@ -115,7 +115,7 @@ export function checkEnvelopeOf(
   const preHash = computeEventPreHash(event);
   if (!preHash.ok) return refuse('EPCIS_INVALID', preHash.message, ids);
   // hashIdFromPreHash with node:crypto's SHA-256 (several times noble's on the ingest hot path; same bytes).
-  const eventId = `ni:///sha-256;${createHash('sha256').update(preHash.value, 'utf8').digest('hex')}?ver=CBV2.0`;
+  const eventId = hashIdFromDigestHex(createHash('sha256').update(preHash.value, 'utf8').digest('hex'));
   if (event.eventID !== undefined && event.eventID !== eventId) {
     return refuse('EVENT_ID_MISMATCH', `eventID ${String(event.eventID).slice(0, 120)} differs from its content hash ${eventId}`, {
       ...ids,

@@ -2,6 +2,7 @@
 // decision first (colour and words), then the pack's pedigree as a timeline, its open alerts, and the ledger's
 // inclusion proof, which the page's script checks in the browser against the ledger key (browser/proof-panel.ts).
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { PedigreeStep } from '../../domain/verify-unit.js';
 import { Badge, Layout, render, Time } from './layout.js';
 import { apiOf, newPageApp, type PageContext } from './page-context.js';
 import { requireSession, type Session } from './session.js';
@@ -30,20 +31,8 @@ interface VerificationJson extends VerificationView {
   readonly proof: { index: number; size: number; entry: string; leafHash: string; hashes: string[]; checkpoint: string } | null;
 }
 
-interface PedigreeStepJson {
-  readonly index: number;
-  readonly eventTime: string;
-  readonly bizStep: string | null;
-  readonly disposition: string | null;
-  readonly party: string | null;
-  readonly partyName: string | null;
-  readonly location: string | null;
-  readonly destinationParty: string | null;
-  readonly via: string | null;
-  readonly retractedBy: number | null;
-  readonly corrects: number | null;
-  readonly alerts: readonly string[];
-}
+// Every field of a pedigree step is JSON already: the page reads the domain's shape as the API sends it.
+type PedigreeStepJson = PedigreeStep;
 
 export interface AlertJson {
   readonly id: number;
