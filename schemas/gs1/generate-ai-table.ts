@@ -1,7 +1,8 @@
 // Generates ai-table.generated.ts from the GS1 Barcode Syntax Dictionary; the one file in schemas/ that does I/O.
 //
 // Usage: npm run generate:ai-table [-- <dictionary path> [<output path>]]
-// Default input: ../shared/standards/gs1/gs1-syntax-dictionary.txt relative to the repository root.
+// Default input: gs1/gs1-syntax-dictionary.txt under $PEDIGREE_STANDARDS_DIR, else under ../shared/standards relative to
+// the repository root.
 
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -133,7 +134,8 @@ export function renderAiTable(dictionary: ParsedDictionary, sourceText: string, 
 function main(argv: readonly string[]): void {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const repoRoot = resolve(here, '..', '..');
-  const defaultInput = resolve(repoRoot, '..', 'shared', 'standards', 'gs1', 'gs1-syntax-dictionary.txt');
+  const standardsDir = process.env.PEDIGREE_STANDARDS_DIR || resolve(repoRoot, '..', 'shared', 'standards');
+  const defaultInput = resolve(standardsDir, 'gs1', 'gs1-syntax-dictionary.txt');
   const input = resolve(argv[0] ?? defaultInput);
   const output = resolve(argv[1] ?? resolve(here, 'ai-table.generated.ts'));
   const text = readFileSync(input, 'utf8');

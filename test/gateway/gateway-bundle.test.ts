@@ -16,9 +16,10 @@ import { buildCommissioningEvent, buildPackingEvent } from '../../schemas/epcis/
 import { MAX_CONTEXT_ENTRIES, validateEpcisEvent } from '../../schemas/epcis/validate.js';
 import { generateKeyPair } from '../../schemas/signing/keys.js';
 import { formatVkey, SIGNATURE_TYPE_ED25519 } from '../../schemas/signing/signed-note.js';
+import { standardsPath } from '../harness/standards-dir.js';
 import { REPO_ROOT, waitForLog } from './gateway-fixtures.js';
 
-const EPCIS = join(REPO_ROOT, '../shared/standards/epcis');
+const EPCIS = standardsPath('epcis');
 
 function walk(dir: string): string[] {
   return readdirSync(dir)

@@ -13,9 +13,10 @@ import { parseCaptureEntry, verifyCaptureEntry } from '../../schemas/signing/cap
 import { decodeBase64 } from '../../schemas/signing/encoding.js';
 import { computeCheckDigit } from '../../schemas/gs1/check-digit.js';
 import { startLedgerHarness, type LedgerHarness } from '../harness/ledger-harness.js';
+import { standardsPath } from '../harness/standards-dir.js';
 
 const run = promisify(execFile);
-const STANDARDS = join(import.meta.dirname, '../../../shared/standards/epcis');
+const STANDARDS = standardsPath('epcis');
 const EXAMPLES = join(STANDARDS, 'JSON');
 const INVALID = join(STANDARDS, 'openepcis-test-resources/2.0/EPCIS/JSON/Capture/Invalid');
 

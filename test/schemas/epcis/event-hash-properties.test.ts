@@ -1,7 +1,6 @@
 // What must not change an event hash ID: key order, list order, whitespace, how times, identifiers and CBV words are written (CBV 2.0 event hash ID).
 
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +13,9 @@ import {
   computeEventPreHash,
   epcisXmlToJsonLd,
 } from '../../../schemas/epcis/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../../shared/standards/epcis/event-hash-vectors/examples/', import.meta.url));
+const EXAMPLES = standardsPath('epcis', 'event-hash-vectors', 'examples');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -5,14 +5,14 @@
 // whose events must all hash alike. XML documents go through epcisXmlToJsonLd first.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { computeDocumentEventHashIds, epcisXmlToJsonLd, validateEpcisDocument } from '../../../schemas/epcis/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const VECTORS = fileURLToPath(new URL('../../../../shared/standards/epcis/event-hash-vectors/', import.meta.url));
+const VECTORS = standardsPath('epcis', 'event-hash-vectors');
 const EXAMPLES = join(VECTORS, 'examples');
 const EQUAL = join(VECTORS, 'expected_equal');
 

@@ -1,7 +1,6 @@
 // Hostile input: random JSON and mutated events never make validation, hashing or XML conversion throw (STYLE.md habit 8).
 
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +12,9 @@ import {
   validateEpcisDocument,
   validateEpcisEvent,
 } from '../../../schemas/epcis/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../../shared/standards/epcis/event-hash-vectors/examples/', import.meta.url));
+const EXAMPLES = standardsPath('epcis', 'event-hash-vectors', 'examples');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

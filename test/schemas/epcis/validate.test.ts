@@ -1,12 +1,12 @@
 // EPCIS JSON Schema validation against GS1's examples and OpenEPCIS's capture tests (DESIGN.md §3).
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateEpcisDocument, validateEpcisEvent } from '../../../schemas/epcis/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const EPCIS = fileURLToPath(new URL('../../../../shared/standards/epcis/', import.meta.url));
+const EPCIS = standardsPath('epcis');
 const CAPTURE = join(EPCIS, 'openepcis-test-resources/2.0/EPCIS/JSON/Capture');
 
 function walk(dir: string): string[] {
@@ -45,7 +45,7 @@ describe('validateEpcisDocument', () => {
     expect(officialExamples).toHaveLength(47);
   });
 
-  describe.each(officialExamples.map((f) => [f.slice(EPCIS.length)] as const))('official example %s', (name) => {
+  describe.each(officialExamples.map((f) => [relative(EPCIS, f)] as const))('official example %s', (name) => {
     it('conforms to the EPCIS 2.0 JSON Schema', () => {
       const result = validateEpcisDocument(load(join(EPCIS, name)));
       expect(result.ok ? 'valid' : result.message).toBe('valid');

@@ -4,11 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSyntaxDictionary, renderAiTable } from '../../../schemas/gs1/generate-ai-table.js';
 import { AI_DICTIONARY_RELEASE, AI_TABLE, LINTERS, lookupAi } from '../../../schemas/gs1/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const dictionaryText = readFileSync(
-  new URL('../../../../shared/standards/gs1/gs1-syntax-dictionary.txt', import.meta.url),
-  'utf8',
-);
+const dictionaryText = readFileSync(standardsPath('gs1', 'gs1-syntax-dictionary.txt'), 'utf8');
 const committed = readFileSync(new URL('../../../schemas/gs1/ai-table.generated.ts', import.meta.url), 'utf8');
 
 describe('ai-table.generated.ts', () => {

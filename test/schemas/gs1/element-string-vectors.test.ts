@@ -13,6 +13,7 @@ import {
   toElementString,
   type Gs1Scan,
 } from '../../../schemas/gs1/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
 interface Vector {
   readonly kind: string;
@@ -23,7 +24,7 @@ interface Vector {
   readonly note: string;
 }
 
-const file = new URL('../../../../shared/standards/gs1/element-string-vectors.json', import.meta.url);
+const file = standardsPath('gs1', 'element-string-vectors.json');
 const { vectors } = JSON.parse(readFileSync(file, 'utf8')) as { vectors: Vector[] };
 
 /** The stable code each failure described in a vector's `expected` text maps to. */

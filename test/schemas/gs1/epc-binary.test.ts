@@ -9,6 +9,7 @@ import type { EpcBinaryScheme } from '../../../schemas/gs1/epc-binary.js';
 import { BINARY_SCHEMES, binarySchemeByName } from '../../../schemas/gs1/epc-binary-schemes.js';
 import { SGTIN_PARTITIONS, SSCC_PARTITIONS } from '../../../schemas/gs1/epc-partition.js';
 import { epcUriToDigitalLink } from '../../../schemas/gs1/epc-uri.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
 interface TdsVectors {
   partition_tables: {
@@ -21,7 +22,7 @@ interface TdsVectors {
 }
 
 const tds = JSON.parse(
-  readFileSync(new URL('../../../../shared/standards/gs1/tds-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(standardsPath('gs1', 'tds-vectors.json'), 'utf8'),
 ) as TdsVectors;
 
 /** Hex for a string of 0/1 characters, zero-padded to whole nibbles (or to `nibbles`). */

@@ -9,8 +9,9 @@ import { decodeEpcHex, encodeEpc } from '../../../schemas/gs1/epc-binary.js';
 import { BINARY_SCHEMES } from '../../../schemas/gs1/epc-binary-schemes.js';
 import { canonicalizeDigitalLink } from '../../../schemas/gs1/epc-digital-link.js';
 import { digitalLinkToEpcUri, epcUriToDigitalLink, formatEpcUri, parseEpcUri } from '../../../schemas/gs1/epc-uri.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const tds = JSON.parse(readFileSync(new URL('../../../../shared/standards/gs1/tds-vectors.json', import.meta.url), 'utf8')) as {
+const tds = JSON.parse(readFileSync(standardsPath('gs1', 'tds-vectors.json'), 'utf8')) as {
   vectors: { hex: string; pure_uri: string }[];
 };
 

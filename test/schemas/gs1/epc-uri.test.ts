@@ -1,6 +1,7 @@
 // EPC URN ↔ GS1 Digital Link ↔ element string, against GS1's event-hash vectors and TDS 1.13 Annex E.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GS1_ERROR_CODES } from '../../../schemas/codes.js';
 import {
@@ -11,10 +12,10 @@ import {
   parseEpcUri,
 } from '../../../schemas/gs1/epc-uri.js';
 import { canonicalizeDigitalLink } from '../../../schemas/gs1/epc-digital-link.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
-const STANDARDS = new URL('../../../../shared/standards/', import.meta.url);
-const HASH_EXAMPLES = new URL('epcis/event-hash-vectors/examples/', STANDARDS);
-const HASH_EQUAL = new URL('epcis/event-hash-vectors/expected_equal/', STANDARDS);
+const HASH_EXAMPLES = standardsPath('epcis', 'event-hash-vectors', 'examples');
+const HASH_EQUAL = standardsPath('epcis', 'event-hash-vectors', 'expected_equal');
 
 interface TdsVector {
   hex: string;
@@ -22,7 +23,7 @@ interface TdsVector {
   pure_uri: string;
   element_string: string | null;
 }
-const tds = JSON.parse(readFileSync(new URL('gs1/tds-vectors.json', STANDARDS), 'utf8')) as {
+const tds = JSON.parse(readFileSync(standardsPath('gs1', 'tds-vectors.json'), 'utf8')) as {
   vectors: TdsVector[];
   invalid: { uri: string; reason: string }[];
 };
@@ -77,9 +78,9 @@ const NOT_COMPARABLE = new Set([
 describe('epcUriToDigitalLink, against GS1 event-hash pre-hash strings (CBV 2.0 §8.9)', () => {
   const examples = readdirSync(HASH_EXAMPLES).filter((f) => f.endsWith('.jsonld') && !NOT_COMPARABLE.has(f));
   for (const file of examples) {
-    const prehashFile = new URL(file.replace(/\.jsonld$/, '.prehashes'), HASH_EXAMPLES);
+    const prehashFile = join(HASH_EXAMPLES, file.replace(/\.jsonld$/, '.prehashes'));
     if (!existsSync(prehashFile)) continue;
-    const doc = readFileSync(new URL(file, HASH_EXAMPLES), 'utf8');
+    const doc = readFileSync(join(HASH_EXAMPLES, file), 'utf8');
     const urns = [...new Set([...doc.matchAll(/"(urn:epc:(?:id|class|idpat):[^"]+)"/g)].map((m) => m[1] ?? ''))];
     if (urns.length === 0) continue;
     it(`writes every EPC URN of ${file} as the Digital Link in its pre-hash`, () => {
@@ -127,7 +128,7 @@ describe('epcUriToDigitalLink, against GS1 event-hash pre-hash strings (CBV 2.0 
 
 describe('when an EPC URN is written and the same event carries a Digital Link (expected_equal)', () => {
   it('gives one canonical Digital Link for both (numberPrecision.xml sensor devices)', () => {
-    const xml = readFileSync(new URL('numberPrecision.xml', HASH_EQUAL), 'utf8');
+    const xml = readFileSync(join(HASH_EQUAL, 'numberPrecision.xml'), 'utf8');
     const pairs = [...xml.matchAll(/deviceID="([^"]+)" deviceMetadata="([^"]+)"/g)];
     expect(pairs.length).toBeGreaterThan(0);
     for (const [, urn = '', dl = ''] of pairs) expect(canonicalizeDigitalLink(dl)).toEqual({ ok: true, value: dlOf(urn) });
@@ -182,7 +183,7 @@ describe('digitalLinkToEpcUri (the caller knows the company prefix length)', () 
   it('round-trips every URN of the event-hash examples and of TDS Annex E', () => {
     const urns = new Set<string>(tds.vectors.map((v) => v.pure_uri).filter((u) => !u.startsWith('urn:epc:id:gid:')));
     for (const file of readdirSync(HASH_EXAMPLES).filter((f) => f.endsWith('.jsonld'))) {
-      const doc = readFileSync(new URL(file, HASH_EXAMPLES), 'utf8');
+      const doc = readFileSync(join(HASH_EXAMPLES, file), 'utf8');
       for (const m of doc.matchAll(/"(urn:epc:(?:id|class|idpat):[^"]+)"/g)) urns.add(m[1] ?? '');
     }
     expect(urns.size).toBeGreaterThan(60);

@@ -15,12 +15,13 @@ import {
   toElementString,
   type Gs1Scan,
 } from '../../../schemas/gs1/index.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 
 const CODES = new Set<string>(GS1_ERROR_CODES);
 const RUNS = 10_000;
 
 const { vectors } = JSON.parse(
-  readFileSync(new URL('../../../../shared/standards/gs1/element-string-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(standardsPath('gs1', 'element-string-vectors.json'), 'utf8'),
 ) as { vectors: { kind: string; input: string; valid: boolean }[] };
 
 const valid = (kinds: readonly string[]): string[] =>

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeHex } from '../../../schemas/signing/encoding.js';
 
+export { STANDARDS_DIR } from '../../harness/standards-dir.js';
+
 export const VECTORS_DIR = fileURLToPath(new URL('../../vectors/signing/', import.meta.url));
-export const STANDARDS_DIR = fileURLToPath(new URL('../../../../shared/standards/', import.meta.url));
 
 export function readVector<T>(name: string): T {
   return JSON.parse(readFileSync(join(VECTORS_DIR, name), 'utf8')) as T;

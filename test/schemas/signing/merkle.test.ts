@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeHex } from '../../../schemas/signing/encoding.js';
 import {
@@ -15,6 +14,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../../schemas/signing/merkle.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 import { flipByte, hex, jsonFilesUnder, readVector } from './helpers.js';
 
 interface TreeVectors {
@@ -28,7 +28,7 @@ const tree = readVector<TreeVectors>('rfc6962-tree.json');
 const leaves = tree.leaves.map(hex);
 const leafHashes = leaves.map(leafHash);
 
-const RFC6962_DIR = fileURLToPath(new URL('../../../../shared/standards/rfc6962/', import.meta.url));
+const RFC6962_DIR = standardsPath('rfc6962');
 
 /** The transparency-dev testdata encodes []byte as standard base64; decode strictly. */
 function b64(text: string): Uint8Array {
@@ -100,8 +100,8 @@ interface ConsistencyFile {
 const STRICTER_THAN_GO = new Set(['consistency/additional/sizes-are-equal-one-and-proof-is-empty.json']);
 
 describe('transparency-dev/merkle testdata in ../shared/standards/rfc6962 (every file)', () => {
-  const inclusionFiles = jsonFilesUnder(`${RFC6962_DIR}inclusion`);
-  const consistencyFiles = jsonFilesUnder(`${RFC6962_DIR}consistency`);
+  const inclusionFiles = jsonFilesUnder(join(RFC6962_DIR, 'inclusion'));
+  const consistencyFiles = jsonFilesUnder(join(RFC6962_DIR, 'consistency'));
   const name = (path: string) => relative(RFC6962_DIR, path);
 
   it('finds the vector folders', () => {

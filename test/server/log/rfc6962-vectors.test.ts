@@ -4,14 +4,14 @@
 // transparency-dev/merkle testonly.LeafInputs); the vectors' own leaf hashes and roots confirm them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, decodeHex } from '../../../schemas/signing/encoding.js';
 import { leafHash } from '../../../schemas/signing/merkle.js';
 import { getConsistencyProof, getInclusionProof, getRootAt } from '../../../server/log/proofs.js';
+import { standardsPath } from '../../harness/standards-dir.js';
 import { buildTree } from './tree-fixtures.js';
 
-const VECTORS = fileURLToPath(new URL('../../../../shared/standards/rfc6962/', import.meta.url));
+const VECTORS = standardsPath('rfc6962');
 
 const RFC6962_LEAF_INPUTS = [
   '',
