@@ -1,7 +1,7 @@
 // Custody read API (DESIGN.md §§6–7): pharmacist verification, unit state, container contents. Handlers parse,
 // call one verb, map. Any valid token may read (role-based visibility is issue 6); no token is a 401.
 import { Hono, type Context } from 'hono';
-import { encodeBase64 } from '../../schemas/signing/encoding.js';
+import { base64 } from './base64.js';
 import type { Err } from '../../schemas/result.js';
 import { alertJson } from '../domain/apply-custody-rules.js';
 import type { UnitState } from '../domain/custody-model.js';
@@ -62,9 +62,9 @@ function verificationJson(v: Verification) {
       ? {
           index: v.proof.inclusionProof.index,
           size: v.proof.inclusionProof.size,
-          entry: encodeBase64(v.proof.entry),
-          leafHash: encodeBase64(v.proof.inclusionProof.leafHash),
-          hashes: v.proof.inclusionProof.hashes.map(encodeBase64),
+          entry: base64(v.proof.entry),
+          leafHash: base64(v.proof.inclusionProof.leafHash),
+          hashes: v.proof.inclusionProof.hashes.map(base64),
           checkpoint: v.proof.checkpoint,
         }
       : null,

@@ -1,7 +1,7 @@
 // Read routes behind the ledger page (issue 7): a page of log entries, newest first, and the devices the caller may
 // list with their status. Handlers parse, call one verb, map.
 import { Hono } from 'hono';
-import { encodeBase64 } from '../../schemas/signing/encoding.js';
+import { base64 } from './base64.js';
 import { listEntrySummaries } from '../domain/list-entry-summaries.js';
 import { listVisibleDevices } from '../domain/list-visible-devices.js';
 import { PARTY_ROLES, type LedgerStore, type RegistryStore } from '../domain/ports.js';
@@ -25,7 +25,7 @@ export function ledgerViewRoutes(o: LedgerViewRoutesOptions): Hono<{ Variables: 
     });
     return c.json({
       size: page.size,
-      entries: page.entries.map((e) => ({ ...e, leafHash: encodeBase64(e.leafHash) })),
+      entries: page.entries.map((e) => ({ ...e, leafHash: base64(e.leafHash) })),
       next: page.next,
     });
   });

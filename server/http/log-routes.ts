@@ -1,6 +1,6 @@
 // The log's public read API (DESIGN.md §5): checkpoint, verifier key, entries, inclusion and consistency proofs.
 import { Hono } from 'hono';
-import { encodeBase64 } from '../../schemas/signing/encoding.js';
+import { base64 } from './base64.js';
 import type { LedgerSigner, LedgerStore, StoredEntryRow } from '../domain/ports.js';
 import { getEntry, findEntriesByEventId } from '../domain/get-entry.js';
 import { proveInclusion } from '../domain/prove-inclusion.js';
@@ -23,7 +23,7 @@ function entryJson(e: StoredEntryRow) {
   } catch {
     entry = null;
   }
-  return { index: e.index, leafHash: encodeBase64(e.leafHash), bytes: encodeBase64(e.bytes), entry };
+  return { index: e.index, leafHash: base64(e.leafHash), bytes: base64(e.bytes), entry };
 }
 
 export function logRoutes({ store, signer, checkpoints }: LogRoutesOptions): Hono {
@@ -46,13 +46,13 @@ export function logRoutes({ store, signer, checkpoints }: LogRoutesOptions): Hon
     const index = parseIndexParam(c.req.query('index'), 'index');
     const size = parseOptionalIndexParam(c.req.query('size'), 'size');
     const p = await proveInclusion(store, index, size, checkpoints);
-    return c.json({ index: p.index, size: p.size, leafHash: encodeBase64(p.leafHash), hashes: p.hashes.map(encodeBase64) });
+    return c.json({ index: p.index, size: p.size, leafHash: base64(p.leafHash), hashes: p.hashes.map(base64) });
   });
   app.get('/v1/proofs/consistency', async (c) => {
     const from = parseIndexParam(c.req.query('from'), 'from');
     const to = parseIndexParam(c.req.query('to'), 'to');
     const p = await proveConsistency(store, from, to, checkpoints);
-    return c.json({ from: p.from, to: p.to, hashes: p.hashes.map(encodeBase64) });
+    return c.json({ from: p.from, to: p.to, hashes: p.hashes.map(base64) });
   });
   return app;
 }

@@ -3,6 +3,7 @@
 import { ALERT_SEVERITY, type AlertCode, type AlertSeverity } from '../../../schemas/codes.js';
 import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
 import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, StoredStep, UnitView } from '../../domain/ports.js';
+import { BatchLoader } from './batch-loader.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 /** Advisory lock held by the single writer of the custody projection (distinct from the log's append lock). */
@@ -11,8 +12,16 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 
 type Row = Record<string, unknown>;
 
+/** PostgreSQL's JSON text of a UTC timestamptz: 2026-01-01T00:00:00(.123456)+00:00. */
+const PG_UTC = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/;
+
 function iso(v: unknown): string {
   if (v === null || v === undefined || v === '') return '';
+  if (typeof v === 'string') {
+    // The common case without a Date (hot on verification): same text as toISOString, milliseconds truncated as Date does.
+    const m = PG_UTC.exec(v);
+    if (m) return `${m[1]}.${(m[2] ?? '').slice(0, 3).padEnd(3, '0')}Z`;
+  }
   const d = v instanceof Date ? v : new Date(String(v));
   return d.toISOString();
 }
@@ -367,7 +376,64 @@ function parseJson(v: unknown): unknown {
   return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
+/**
+ * Unit views, many per round trip (batch-loader.ts): state, pedigree steps with their facts, every alert, party names,
+ * the latest entry's bytes, and the lowest levels of that entry's inclusion proof. When the entry's 256-leaf block
+ * is complete in a tree of `proofSize` leaves, its proof holds exactly the sibling (b, (index >> b) XOR 1) at each
+ * level b < 8 (RFC 9162 §2.1.3.1: inside a complete subtree the path is the plain sibling path); the levels above
+ * are shared by every proof and come from the ledger's in-memory node cache (server/log/tree-node-cache.ts).
+ */
+async function readUnitViews(db: SqlExecutor, epcs: readonly string[], proofSize: number): Promise<Map<string, UnitView>> {
+  const rows = await db.query<Row>(
+    `WITH latest AS (
+       SELECT q.epc, (SELECT st.entry_idx FROM unit_steps st WHERE st.epc = q.epc
+                      ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1) AS idx
+       FROM unnest($1::text[]) AS q(epc)
+     )
+     SELECT row_to_json(s) AS state,
+       (SELECT json_agg(json_build_object(
+          'epc', st.epc, 'entry_idx', st.entry_idx, 'step_time', st.event_time, 'role', st.role, 'via', st.via,
+          'step_lot', st.lot, 'step_expiry', st.expiry, 'idx', e.idx, 'event_time', e.event_time, 'event_date', e.event_date,
+          'type', e.type, 'action', e.action, 'biz_step', e.biz_step, 'disposition', e.disposition, 'party', e.party,
+          'location', e.location, 'source_party', e.source_party, 'destination_party', e.destination_party,
+          'destination_location', e.destination_location, 'parent', e.parent, 'lot', e.lot, 'expiry', e.expiry,
+          'corrects', e.corrects, 'retracted_by', e.retracted_by, 'party_name', p.name) ORDER BY st.event_time, st.entry_idx)
+          FROM unit_steps st JOIN custody_events e ON e.idx = st.entry_idx LEFT JOIN parties p ON p.gln = e.party
+          WHERE st.epc = s.epc) AS steps,
+       (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = s.epc) AS alerts,
+       (SELECT en.bytes FROM entries en WHERE en.idx = l.idx) AS latest_bytes,
+       (SELECT json_agg(json_build_object('l', n.level, 'i', n.idx, 'h', encode(n.hash, 'base64')))
+          FROM (SELECT b AS level, (l.idx >> b) # 1 AS idx FROM generate_series(0, 7) AS b WHERE (l.idx | 255) < $2::bigint
+                UNION ALL SELECT 0, l.idx) AS k
+          JOIN tree_nodes n ON n.level = k.level AND n.idx = k.idx) AS proof_nodes
+     FROM latest l JOIN unit_state s ON s.epc = l.epc`,
+    [epcs, proofSize],
+    { prepare: true },
+  );
+  const out = new Map<string, UnitView>();
+  for (const r of rows) {
+    const stepRows = (parseJson(r.steps) as Row[] | null) ?? [];
+    const partyNames = new Map<string, string>();
+    for (const sr of stepRows) if (typeof sr.party === 'string' && typeof sr.party_name === 'string') partyNames.set(sr.party, sr.party_name);
+    const proofNodes = new Map<string, Uint8Array>();
+    for (const n of (parseJson(r.proof_nodes) as { l: number; i: number; h: string }[] | null) ?? []) {
+      proofNodes.set(`${Number(n.l)}:${Number(n.i)}`, new Uint8Array(Buffer.from(n.h, 'base64')));
+    }
+    const state = mapState(parseJson(r.state) as Row);
+    out.set(state.epc, {
+      state,
+      steps: stepRows.map((sr) => ({ step: mapStep(sr), facts: mapFacts(sr) })),
+      partyNames,
+      alerts: ((parseJson(r.alerts) as Row[] | null) ?? []).map(mapAlert),
+      latestEntryBytes: toBytes(r.latest_bytes),
+      proofNodes,
+    });
+  }
+  return out;
+}
+
 export function createSqlCustodyStore(db: SqlClient): CustodyStore {
+  const views = new BatchLoader<string, UnitView, number>((epcs, proofSize) => readUnitViews(db, epcs, proofSize));
   return {
     apply(fn) {
       return db.transaction(async (tx) => {
@@ -386,56 +452,7 @@ export function createSqlCustodyStore(db: SqlClient): CustodyStore {
         );
       });
     },
-    async unitView(epc, proofSize): Promise<UnitView | undefined> {
-      // One round trip: state, pedigree steps with their facts, every alert, party names, the latest entry's bytes,
-      // and the lowest levels of that entry's inclusion proof. When the entry's 256-leaf block is complete in a tree
-      // of `proofSize` leaves, its proof holds exactly the sibling (b, (index >> b) XOR 1) at each level b < 8
-      // (RFC 9162 §2.1.3.1: inside a complete subtree the path is the plain sibling path); the levels above are
-      // shared by every proof and come from the ledger's in-memory node cache (server/log/tree-node-cache.ts).
-      const rows = await db.query<Row>(
-        `WITH
-           latest AS (SELECT st.entry_idx AS idx FROM unit_steps st WHERE st.epc = $1
-                      ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1),
-           proof_keys(level, idx) AS (
-             SELECT b, (l.idx >> b) # 1 FROM latest l CROSS JOIN generate_series(0, 7) AS b WHERE (l.idx | 255) < $2::bigint
-             UNION ALL SELECT 0, idx FROM latest
-           )
-         SELECT row_to_json(s) AS state,
-           (SELECT json_agg(json_build_object(
-              'epc', st.epc, 'entry_idx', st.entry_idx, 'step_time', st.event_time, 'role', st.role, 'via', st.via,
-              'step_lot', st.lot, 'step_expiry', st.expiry, 'idx', e.idx, 'event_time', e.event_time, 'event_date', e.event_date,
-              'type', e.type, 'action', e.action, 'biz_step', e.biz_step, 'disposition', e.disposition, 'party', e.party,
-              'location', e.location, 'source_party', e.source_party, 'destination_party', e.destination_party,
-              'destination_location', e.destination_location, 'parent', e.parent, 'lot', e.lot, 'expiry', e.expiry,
-              'corrects', e.corrects, 'retracted_by', e.retracted_by, 'party_name', p.name) ORDER BY st.event_time, st.entry_idx)
-              FROM unit_steps st JOIN custody_events e ON e.idx = st.entry_idx LEFT JOIN parties p ON p.gln = e.party
-              WHERE st.epc = s.epc) AS steps,
-           (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = s.epc) AS alerts,
-           (SELECT en.bytes FROM entries en WHERE en.idx = (SELECT idx FROM latest)) AS latest_bytes,
-           (SELECT json_agg(json_build_object('l', n.level, 'i', n.idx, 'h', encode(n.hash, 'base64')))
-              FROM tree_nodes n JOIN proof_keys k ON n.level = k.level AND n.idx = k.idx) AS proof_nodes
-         FROM unit_state s WHERE s.epc = $1`,
-        [epc, proofSize],
-        { prepare: true },
-      );
-      const r = rows[0];
-      if (!r) return undefined;
-      const stepRows = (parseJson(r.steps) as Row[] | null) ?? [];
-      const partyNames = new Map<string, string>();
-      for (const sr of stepRows) if (typeof sr.party === 'string' && typeof sr.party_name === 'string') partyNames.set(sr.party, sr.party_name);
-      const proofNodes = new Map<string, Uint8Array>();
-      for (const n of (parseJson(r.proof_nodes) as { l: number; i: number; h: string }[] | null) ?? []) {
-        proofNodes.set(`${Number(n.l)}:${Number(n.i)}`, new Uint8Array(Buffer.from(n.h, 'base64')));
-      }
-      return {
-        state: mapState(parseJson(r.state) as Row),
-        steps: stepRows.map((sr) => ({ step: mapStep(sr), facts: mapFacts(sr) })),
-        partyNames,
-        alerts: ((parseJson(r.alerts) as Row[] | null) ?? []).map(mapAlert),
-        latestEntryBytes: toBytes(r.latest_bytes),
-        proofNodes,
-      };
-    },
+    unitView: (epc, proofSize) => views.load(epc, proofSize ?? 0),
     async gtinKnown(gtin) {
       const rows = await db.query('SELECT 1 AS known FROM unit_state WHERE gtin = $1 AND commissioned_idx IS NOT NULL LIMIT 1', [gtin]);
       return rows.length > 0;
