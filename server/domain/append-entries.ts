@@ -1,7 +1,7 @@
 // Appends a batch of checked envelopes to the log in one transaction (DESIGN.md §§3, 5): idempotent by (device, seq)
 // and by eventID, contiguous indexes, stored subtree hashes, per-unit chain links, one signed checkpoint per batch.
 import type { RejectionCode } from '../../schemas/codes.js';
-import { leafHash } from '../../schemas/signing/merkle.js';
+import { leafHash } from '../log/merkle-hashes.js';
 import { appendLeaves, type TreeFrontier } from '../log/append-leaves.js';
 import { recoverFrontier } from '../log/proofs.js';
 import type { CandidateEntry, LedgerSigner, LedgerStore } from './ports.js';

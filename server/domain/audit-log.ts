@@ -1,7 +1,7 @@
 // `npm run audit`: recomputes every leaf hash, re-verifies every envelope signature with the key valid for its seq,
 // rebuilds the tree comparing every stored node, and checks every stored checkpoint's root and signature.
 import type { KeyObject } from 'node:crypto';
-import { leafHash } from '../../schemas/signing/merkle.js';
+import { leafHash } from '../log/merkle-hashes.js';
 import { bytesEqual } from '../../schemas/signing/encoding.js';
 import { parseEnvelope } from '../../schemas/signing/envelope.js';
 import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';

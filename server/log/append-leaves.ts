@@ -3,7 +3,8 @@
 // The frontier of a tree of size n is its compact range [0, n): the hashes of the complete subtrees along the right
 // edge, one per set bit of n, widest (leftmost) first. It is all an appender needs to keep in memory: each new leaf
 // at index i completes one subtree per trailing 1-bit of i, each the join of a frontier hash with the new one.
-import { HASH_SIZE, emptyRoot, nodeHash } from '../../schemas/signing/merkle.js';
+import { HASH_SIZE, emptyRoot } from '../../schemas/signing/merkle.js';
+import { nodeHash } from './merkle-hashes.js';
 import { foldSubtreeHashes, subtreeKeys } from './subtree-ranges.js';
 import type { NodeKey, TreeNode } from './tree-nodes.js';
 

@@ -2,7 +2,7 @@
 //
 // Sizes and indices are JavaScript numbers (safe integers, so up to 2^53 - 1 leaves). Bitwise operators work on
 // 32 bits only, so nothing here uses them on sizes: a log passes 2^31 entries long before it passes 2^53.
-import { createHash } from 'node:crypto';
+import { nodeHash } from './merkle-hashes.js';
 import type { NodeKey } from './tree-nodes.js';
 
 const TWO_POW_32 = 2 ** 32;
@@ -45,14 +45,6 @@ export function subtreeKeys(start: number, end: number): NodeKey[] {
     }
   }
   return keys;
-}
-
-const NODE_PREFIX = new Uint8Array([1]);
-
-/** RFC 6962 interior node hash with node:crypto (the same bytes as schemas/signing/merkle.ts' noble one, faster). */
-function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const d = createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
   StoredEntryRow,
 } from '../../domain/ports.js';
 import type { NodeKey } from '../../log/tree-nodes.js';
-import { insertRows } from './multi-row-insert.js';
+import { insertJsonRows, jsonBytes, type JsonColumn } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 /** Advisory lock key held by the single writer of the log for the length of an append transaction. */
@@ -27,6 +27,33 @@ interface EntrySqlRow {
 }
 
 const ENTRY_COLUMNS = 'idx, leaf_hash, bytes, kind, device, seq, event_id, event_time, event';
+
+const ENTRY_INSERT_COLUMNS: readonly JsonColumn[] = [
+  { name: 'idx', type: 'bigint' },
+  { name: 'leaf_hash', type: 'bytea' },
+  { name: 'bytes', type: 'bytea' },
+  { name: 'kind', type: 'text' },
+  { name: 'device', type: 'text' },
+  { name: 'seq', type: 'bigint' },
+  { name: 'event_id', type: 'text' },
+  { name: 'event_time', type: 'timestamptz' },
+  { name: 'event', type: 'jsonb' },
+  { name: 'party', type: 'text' },
+];
+const LINK_COLUMNS: readonly JsonColumn[] = [
+  { name: 'epc', type: 'text' },
+  { name: 'entry_idx', type: 'bigint' },
+  { name: 'prev_idx', type: 'bigint' },
+];
+const HEAD_COLUMNS: readonly JsonColumn[] = [
+  { name: 'epc', type: 'text' },
+  { name: 'last_idx', type: 'bigint' },
+];
+const NODE_COLUMNS: readonly JsonColumn[] = [
+  { name: 'level', type: 'smallint' },
+  { name: 'idx', type: 'bigint' },
+  { name: 'hash', type: 'bytea' },
+];
 
 function toBytes(v: Uint8Array): Uint8Array {
   // node-postgres returns Buffer (a Uint8Array subclass); normalise so callers compare plain bytes.
@@ -104,38 +131,40 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
       return out;
     },
     async insertEntries(rows) {
-      await insertRows(
+      await insertJsonRows(
         tx,
         'entries',
-        ['idx', 'leaf_hash', 'bytes', 'kind', 'device', 'seq', 'event_id', 'event_time', 'event', 'party'],
-        ['', '', '', '', '', '', '', 'timestamptz', 'jsonb', ''],
-        rows.map((r) => [r.index, r.leafHash, r.bytes, r.kind, r.device, r.seq, r.eventId, r.eventTime, JSON.stringify(r.event), r.party ?? null]),
+        ENTRY_INSERT_COLUMNS,
+        rows.map((r) => ({
+          idx: r.index,
+          leaf_hash: jsonBytes(r.leafHash),
+          bytes: jsonBytes(r.bytes),
+          kind: r.kind,
+          device: r.device,
+          seq: r.seq,
+          event_id: r.eventId,
+          event_time: r.eventTime,
+          event: r.event,
+          party: r.party ?? null,
+        })),
       );
     },
     async insertUnitLinks(links) {
       if (links.length === 0) return;
-      await insertRows(
-        tx,
-        'entry_units',
-        ['epc', 'entry_idx', 'prev_idx'],
-        ['', '', ''],
-        links.map((l) => [l.identifier, l.index, l.prevIndex]),
-      );
+      await insertJsonRows(tx, 'entry_units', LINK_COLUMNS, links.map((l) => ({ epc: l.identifier, entry_idx: l.index, prev_idx: l.prevIndex })));
       // The head of each chain is the highest index that touches it in this batch.
       const heads = new Map<string, number>();
       for (const l of links) heads.set(l.identifier, Math.max(heads.get(l.identifier) ?? -1, l.index));
-      await insertRows(
+      await insertJsonRows(
         tx,
         'unit_heads',
-        ['epc', 'last_idx'],
-        ['', ''],
-        [...heads].map(([epc, idx]) => [epc, idx]),
+        HEAD_COLUMNS,
+        [...heads].map(([epc, idx]) => ({ epc, last_idx: idx })),
         'ON CONFLICT (epc) DO UPDATE SET last_idx = EXCLUDED.last_idx',
       );
     },
     async insertTreeNodes(nodes) {
-      if (nodes.length === 0) return;
-      await insertRows(tx, 'tree_nodes', ['level', 'idx', 'hash'], ['', '', ''], nodes.map((n) => [n.level, n.index, n.hash]));
+      await insertJsonRows(tx, 'tree_nodes', NODE_COLUMNS, nodes.map((n) => ({ level: n.level, idx: n.index, hash: jsonBytes(n.hash) })));
     },
     async insertCheckpoint(c) {
       await tx.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING', [

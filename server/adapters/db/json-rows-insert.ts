@@ -1,0 +1,49 @@
+// Batch inserts on the append path as ONE constant statement whose single parameter is the rows as JSON
+// (json_to_recordset): the drivers serialize one string instead of thousands of parameters (PGlite's JS protocol
+// writer spent a fifth of the ledger's main thread on them), PostgreSQL parses and plans the statement once per
+// connection instead of once per batch, and there is no 65,535-parameter limit to split around.
+import type { SqlExecutor } from './sql-client.js';
+
+export type JsonColumnType = 'bigint' | 'int' | 'smallint' | 'text' | 'bytea' | 'jsonb' | 'timestamptz';
+
+export interface JsonColumn {
+  readonly name: string;
+  readonly type: JsonColumnType;
+}
+
+const statements = new Map<string, string>();
+
+/** The INSERT … SELECT FROM json_to_recordset($1::json) statement for these columns (built once). */
+export function jsonRowsInsertSql(table: string, columns: readonly JsonColumn[], suffix = ''): string {
+  const key = `${table}\u0000${columns.map((c) => `${c.name}:${c.type}`).join(',')}\u0000${suffix}`;
+  let sql = statements.get(key);
+  if (sql === undefined) {
+    const names = columns.map((c) => c.name).join(', ');
+    // bytea travels as base64 text: JSON has no bytes.
+    const exprs = columns.map((c) => (c.type === 'bytea' ? `decode(r.${c.name}, 'base64')` : `r.${c.name}`)).join(', ');
+    const defs = columns.map((c) => `${c.name} ${c.type === 'bytea' ? 'text' : c.type}`).join(', ');
+    sql = `INSERT INTO ${table} (${names}) SELECT ${exprs} FROM json_to_recordset($1::json) AS r(${defs}) ${suffix}`.trim();
+    statements.set(key, sql);
+  }
+  return sql;
+}
+
+/** base64 of bytes for a `bytea` column of a JSON row. */
+export function jsonBytes(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * Inserts `rows` (objects keyed by column name; bytea columns as `jsonBytes`, jsonb columns as values) in one
+ * statement. Nothing is sent for no rows.
+ */
+export async function insertJsonRows(
+  tx: SqlExecutor,
+  table: string,
+  columns: readonly JsonColumn[],
+  rows: readonly Record<string, unknown>[],
+  suffix = '',
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(jsonRowsInsertSql(table, columns, suffix), [JSON.stringify(rows)], { prepare: true });
+}
