@@ -1,9 +1,10 @@
-// CustodyStore on SQL (PostgreSQL or PGlite): the rules transaction (one multi-table statement on the hot path, column
-// arrays through unnest), the unit view served to verification in one round trip, containers, alerts.
+// CustodyStore on SQL (PostgreSQL or PGlite): the rules transaction (one multi-table statement on the hot path, rows
+// as one JSON parameter), the unit views served to verification in one round trip, containers, alerts.
 import { ALERT_SEVERITY, type AlertCode, type AlertSeverity } from '../../../schemas/codes.js';
 import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
 import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, StoredStep, UnitView } from '../../domain/ports.js';
 import { BatchLoader } from './batch-loader.js';
+import { jsonParam } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 /** Advisory lock held by the single writer of the custody projection (distinct from the log's append lock). */
@@ -187,15 +188,18 @@ function mapAction(r: Row): AlertAction {
   };
 }
 
-/** `unnest($n::type[], …)` over column arrays: one statement whatever the row count, no parameter limit. */
-function unnest(params: unknown[], columns: readonly (readonly unknown[])[], types: readonly string[]): string {
-  return `unnest(${columns.map((c, i) => `$${params.push(c)}::${types[i]}[]`).join(', ')})`;
-}
-
-function transpose(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: width }, () => []);
-  for (const r of rows) for (let i = 0; i < width; i++) cols[i]!.push(r[i]);
-  return cols;
+/**
+ * Rows as one JSON parameter, `json_to_recordset($n::json) AS r(col type, …)`: one statement whatever the row count,
+ * no parameter limit, and one string for the driver to send (json-rows-insert.ts says why that matters).
+ */
+function jsonRecords(params: unknown[], columns: readonly string[], types: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const records = rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) o[columns[i]!] = r[i];
+    return o;
+  });
+  const defs = columns.map((c, i) => `"${c}" ${types[i]}`).join(', ');
+  return `json_to_recordset($${params.push(jsonParam(records))}::json) AS r(${defs})`;
 }
 
 function custodyTransaction(tx: SqlExecutor): CustodyTransaction {
@@ -276,16 +280,16 @@ function custodyTransaction(tx: SqlExecutor): CustodyTransaction {
       const params: unknown[] = [];
       const parts: string[] = [];
       if (w.events.length > 0) {
-        const src = unnest(params, transpose(w.events.map(factValues), FACT_COLUMNS.length), FACT_TYPES);
+        const src = jsonRecords(params, FACT_COLUMNS, FACT_TYPES, w.events.map(factValues));
         parts.push(`ev AS (INSERT INTO custody_events (${FACT_COLUMNS.join(', ')}) SELECT * FROM ${src} ON CONFLICT (idx) DO NOTHING)`);
       }
       if (w.steps.length > 0) {
         const rows = w.steps.map((s) => [s.epc, s.index, s.eventTime, s.role, s.via, s.lot, s.expiry]);
-        const src = unnest(params, transpose(rows, STEP_COLUMNS.length), STEP_TYPES);
+        const src = jsonRecords(params, STEP_COLUMNS, STEP_TYPES, rows);
         parts.push(`st AS (INSERT INTO unit_steps (${STEP_COLUMNS.join(', ')}) SELECT * FROM ${src} ON CONFLICT (epc, entry_idx) DO NOTHING)`);
       }
       if (w.states.length > 0) {
-        const src = unnest(params, transpose(w.states.map(stateValues), STATE_COLUMNS.length), STATE_TYPES);
+        const src = jsonRecords(params, STATE_COLUMNS, STATE_TYPES, w.states.map(stateValues));
         const set = STATE_COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
         parts.push(`us AS (INSERT INTO unit_state (${STATE_SELECT}) SELECT * FROM ${src} ON CONFLICT (epc) DO UPDATE SET ${set})`);
       }
@@ -294,6 +298,7 @@ function custodyTransaction(tx: SqlExecutor): CustodyTransaction {
         `${parts.length > 0 ? `WITH ${parts.join(',\n')}\n` : ''}INSERT INTO custody_progress (id, applied_through) VALUES (1, ${through})
          ON CONFLICT (id) DO UPDATE SET applied_through = EXCLUDED.applied_through`,
         params,
+        { prepare: true }, // at most 8 texts: which of the three parts a write has
       );
       // The rarer writes: retractions, removed steps, alerts.
       if (w.retractions.length > 0) {

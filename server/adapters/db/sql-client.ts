@@ -55,13 +55,23 @@ export async function openSqlClient(options: OpenSqlClientOptions): Promise<SqlC
   return client;
 }
 
+/**
+ * PGlite's `json` parameter serializer, letting bytes through: a Uint8Array of UTF-8 JSON goes out as a binary
+ * parameter (json's binary form is its text) instead of being measured and copied character by character in
+ * JavaScript (json-rows-insert.ts `jsonParam`). node-postgres sends Buffers as binary parameters by itself.
+ */
+const JSON_OID = 114;
+const PGLITE_SERIALIZERS = {
+  [JSON_OID]: (v: unknown) => (v instanceof Uint8Array ? v : typeof v === 'string' ? v : JSON.stringify(v)),
+} as unknown as Record<number, (v: unknown) => string>;
+
 async function openPglite(dataDir: string): Promise<SqlClient> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   await migratePglite(drizzlePglite(db), { migrationsFolder: MIGRATIONS_FOLDER });
   const exec = (runner: Pick<PGlite, 'query'>): SqlExecutor => ({
     async query<T>(text: string, params?: readonly unknown[]) {
-      const r = await runner.query<T>(text, params as unknown[] | undefined);
+      const r = await runner.query<T>(text, params as unknown[] | undefined, { serializers: PGLITE_SERIALIZERS });
       return r.rows;
     },
   });
