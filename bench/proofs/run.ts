@@ -2,6 +2,7 @@
 // plus the signed checkpoint it proves against (target p99 ≤ 5 ms), over HTTP to a ledger process.
 //   npm run bench -- proofs [--entries 1000000] [--requests 5000] [--concurrency 4]
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,14 +52,27 @@ try {
     PEDIGREE_MQTT_PORT: String(await freePort()),
     PEDIGREE_LOG_LEVEL: 'warn',
   });
+  // Keep-alive node:http clients, as a verifier library would hold them (fetch cost the bench more CPU than the ledger).
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
   try {
+    const url = new URL(ledger.httpUrl);
+    const get = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, path, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
     const one = async () => {
       const index = Math.floor(Math.random() * N);
       const start = performance.now();
-      const [p, c] = await Promise.all([fetch(`${ledger.httpUrl}/v1/proofs/inclusion?index=${index}`), fetch(`${ledger.httpUrl}/v1/checkpoint`)]);
-      const proof = (await p.json()) as { hashes: string[] };
-      await c.text();
-      if (!p.ok || !c.ok || proof.hashes.length === 0) throw new Error(`bad answer for ${index}`);
+      const [p, c] = await Promise.all([get(`/v1/proofs/inclusion?index=${index}`), get('/v1/checkpoint')]);
+      const proof = JSON.parse(p.body) as { hashes: string[] };
+      if (p.status !== 200 || c.status !== 200 || proof.hashes.length === 0) throw new Error(`bad answer for ${index}`);
       return performance.now() - start;
     };
     for (let i = 0; i < 200; i++) await one(); // warm up
@@ -78,6 +92,7 @@ try {
       [[fmt(N), fmt(s.n), String(CONCURRENCY), fmt(s.n / seconds), fmt(s.p50, 2), fmt(s.p99, 2), fmt(s.max, 2)]],
     );
   } finally {
+    agent.destroy();
     await ledger.kill('SIGTERM');
   }
 } finally {
