@@ -38,6 +38,8 @@ const { values } = parseArgs({
     /** V8 flags for the bundled gateway instead of GATEWAY_NODE_FLAGS ("" for none: `--node-flags=`). */
     'node-flags': { type: 'string' },
     'echo-receipts': { type: 'string', default: 'batch' },
+    /** The gateway's outbox.maxInFlight (envelopes published and not yet answered); default: the gateway's own. */
+    'in-flight': { type: 'string' },
   },
 });
 const READS = Number(values.reads);
@@ -150,6 +152,11 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
     generateDeviceKey(join(dir, 'device.key'));
     saveCredentials(join(dir, 'mqtt-credentials.json'), { username: spec.device, password: 'x' });
     saveVerifierKey(join(dir, 'ledger.vkey'), echo!.verifierKey);
+  }
+  if (values['in-flight'] !== undefined) {
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { outbox?: Record<string, unknown> };
+    config.outbox = { ...config.outbox, maxInFlight: Number(values['in-flight']) };
+    writeFileSync(configPath, JSON.stringify(config));
   }
   const nodeFlags = runtime === 'bundle' ? BUNDLE_FLAGS : [];
   const args = runtime === 'bundle' ? [...nodeFlags, bundlePath!] : ['--import', 'tsx', join(REPO_ROOT, 'gateway/main.ts')];
