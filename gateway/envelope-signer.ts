@@ -9,7 +9,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { encodeBase64url } from '../schemas/signing/encoding.js';
 import { envelopeSigningBytes, ENVELOPE_VERSION, signEnvelope, type SignedEnvelope } from '../schemas/signing/envelope.js';
-import { isJsonObject, type JsonObject } from '../schemas/signing/canonical-bytes.js';
+import type { JsonObject } from '../schemas/signing/canonical-bytes.js';
 import { derivePublicKey } from '../schemas/signing/keys.js';
 import { DEVICE_ID_PATTERN } from '../schemas/topics.js';
 
@@ -43,8 +43,11 @@ export function createEnvelopeSigner(options: EnvelopeSignerOptions): EnvelopeSi
     publicKey,
     sign(seq, event) {
       if (!Number.isSafeInteger(seq) || seq < 0) throw new TypeError(`seq ${seq} is not a non-negative integer`);
-      // Builder output is plain JSON already; the check keeps the signature and the published JSON the same data.
-      if (!isJsonObject(event)) throw new TypeError('cannot sign an event that is not a JSON object (RFC 8785)');
+      // Builder output is plain JSON already. envelopeSigningBytes checks it deeply (and throws a TypeError) as it
+      // canonicalises, which keeps the signature and the published JSON the same data: one walk of the event, not two.
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+        throw new TypeError('cannot sign an event that is not a JSON object (RFC 8785)');
+      }
       const json = event as JsonObject;
       const bytes = envelopeSigningBytes({ v: ENVELOPE_VERSION, device, seq, event: json });
       return { v: ENVELOPE_VERSION, device, seq, event: json, sig: encodeBase64url(new Uint8Array(sign(null, bytes, key))) };

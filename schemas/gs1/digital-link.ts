@@ -341,8 +341,30 @@ export function ssccDigitalLink(sscc: string): Result<string, Gs1ErrorCode> {
   return formatKey([{ ai: '00', value: sscc }]);
 }
 
+/**
+ * Locations and parties are few and named in every event a site builds: their links are remembered (a pure
+ * function of its arguments; the memo starts over past MEMO_MAX entries, so hostile input cannot grow it).
+ */
+const MEMO_MAX = 1024;
+const placeLinks = new Map<string, Result<string, Gs1ErrorCode>>();
+
+function rememberedPlace(key: string, format: () => Result<string, Gs1ErrorCode>): Result<string, Gs1ErrorCode> {
+  let r = placeLinks.get(key);
+  if (r === undefined) {
+    r = format();
+    if (placeLinks.size >= MEMO_MAX) placeLinks.clear();
+    placeLinks.set(key, r);
+  }
+  return r;
+}
+
 /** `https://id.gs1.org/414/{gln}[/254/{ext}]`: a location (SGLN). */
 export function sglnDigitalLink(gln: string, extension?: string): Result<string, Gs1ErrorCode> {
+  if (typeof gln !== 'string' || (extension !== undefined && typeof extension !== 'string')) return formatSgln(gln, extension);
+  return rememberedPlace(JSON.stringify(['414', gln, extension ?? null]), () => formatSgln(gln, extension));
+}
+
+function formatSgln(gln: string, extension?: string): Result<string, Gs1ErrorCode> {
   const ais: { ai: string; value: unknown }[] = [{ ai: '414', value: gln }];
   if (extension !== undefined) ais.push({ ai: '254', value: extension });
   return formatKey(ais);
@@ -350,5 +372,6 @@ export function sglnDigitalLink(gln: string, extension?: string): Result<string,
 
 /** `https://id.gs1.org/417/{gln}`: a party (PGLN). */
 export function pglnDigitalLink(gln: string): Result<string, Gs1ErrorCode> {
-  return formatKey([{ ai: '417', value: gln }]);
+  if (typeof gln !== 'string') return formatKey([{ ai: '417', value: gln }]);
+  return rememberedPlace(JSON.stringify(['417', gln]), () => formatKey([{ ai: '417', value: gln }]));
 }

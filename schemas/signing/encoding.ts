@@ -125,7 +125,16 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * True when `text` has no lone UTF-16 surrogate, i.e. it has exactly one UTF-8 encoding.
  * (String.prototype.isWellFormed is ES2024; this file targets ES2022 browsers too.)
  */
+/** ES2024 String.prototype.isWellFormed where the runtime has it (Node 20, current browsers): native, same answer. */
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 export function isWellFormedUnicode(text: string): boolean {
+  if (nativeIsWellFormed !== undefined) return nativeIsWellFormed.call(text);
+  return isWellFormedByScan(text);
+}
+
+/** The same check by scanning UTF-16 code units (runtimes without isWellFormed). */
+export function isWellFormedByScan(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {

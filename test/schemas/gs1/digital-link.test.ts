@@ -211,4 +211,19 @@ describe('identifier helpers (DESIGN.md §2)', () => {
     expect(sglnDigitalLink('9520123456789')).toMatchObject({ ok: false, code: 'INCORRECT_CHECK_DIGIT' });
     expect(pglnDigitalLink(undefined as unknown as string)).toMatchObject({ ok: false });
   });
+
+  it('answer a location or party asked again the same, without confusing arguments or growing without bound', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(sglnDigitalLink('9520123456788', 'DOCK3')).toEqual({ ok: true, value: 'https://id.gs1.org/414/9520123456788/254/DOCK3' });
+      expect(sglnDigitalLink('9520123456788')).toEqual({ ok: true, value: 'https://id.gs1.org/414/9520123456788' });
+      expect(sglnDigitalLink('9520123456789')).toMatchObject({ ok: false, code: 'INCORRECT_CHECK_DIGIT' });
+    }
+    // The same characters split differently between GLN and extension are different locations.
+    expect(sglnDigitalLink('9520123456788|X')).toMatchObject({ ok: false });
+    expect(sglnDigitalLink('9520123456788', 'X')).toMatchObject({ ok: true });
+    expect(pglnDigitalLink('9520123456788')).toEqual({ ok: true, value: 'https://id.gs1.org/417/9520123456788' });
+    // Thousands of distinct hostile values later, a known one still answers right.
+    for (let i = 0; i < 3000; i++) sglnDigitalLink('9520123456788', `D${i}`);
+    expect(sglnDigitalLink('9520123456788', 'DOCK3')).toEqual({ ok: true, value: 'https://id.gs1.org/414/9520123456788/254/DOCK3' });
+  });
 });

@@ -11,6 +11,7 @@ import {
   encodeBase64url,
   encodeHex,
   encodeUtf8,
+  isWellFormedByScan,
   isWellFormedUnicode,
 } from '../../../schemas/signing/encoding.js';
 
@@ -118,6 +119,18 @@ describe('UTF-8', () => {
     expect(isWellFormedUnicode('a\ud83d')).toBe(false);
     expect(isWellFormedUnicode('\ude00a')).toBe(false);
     expect(isWellFormedUnicode('\ud83d\ud83d')).toBe(false);
+  });
+
+  it('answers as the code-unit scan does, for runtimes without String.prototype.isWellFormed', () => {
+    const units = [0x41, 0xe9, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfeff, 0xd83d, 0xde00];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 2000; n++) {
+      const text = String.fromCharCode(...Array.from({ length: next() % 6 }, () => units[next() % units.length]!));
+      expect(isWellFormedUnicode(text)).toBe(isWellFormedByScan(text));
+    }
+    expect(isWellFormedByScan('a\ud83d\ude00b')).toBe(true);
+    expect(isWellFormedByScan('a\ud83d')).toBe(false);
   });
 });
 
