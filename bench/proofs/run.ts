@@ -2,7 +2,6 @@
 // plus the signed checkpoint it proves against (target p99 ≤ 5 ms), over HTTP to a ledger process.
 //   npm run bench -- proofs [--entries 1000000] [--requests 5000] [--concurrency 4]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +13,7 @@ import { loadOrCreateLedgerKey } from '../../server/adapters/ledger-key-file.js'
 import { createLedgerSigner } from '../../server/adapters/ledger-signer.js';
 import { getRootAt } from '../../server/log/proofs.js';
 import { createSqlLedgerStore } from '../../server/adapters/db/ledger-store.js';
+import { keepAliveGet } from '../lib/keep-alive-get.js';
 import { fmt, printTable, summarize } from '../lib/stats.js';
 
 const { values } = parseArgs({
@@ -53,20 +53,8 @@ try {
     PEDIGREE_LOG_LEVEL: 'warn',
   });
   // Keep-alive node:http clients, as a verifier library would hold them (fetch cost the bench more CPU than the ledger).
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+  const get = keepAliveGet(ledger.httpUrl, CONCURRENCY * 2);
   try {
-    const url = new URL(ledger.httpUrl);
-    const get = (path: string) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: url.hostname, port: url.port, path, agent }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end();
-      });
     const one = async () => {
       const index = Math.floor(Math.random() * N);
       const start = performance.now();
@@ -92,7 +80,7 @@ try {
       [[fmt(N), fmt(s.n), String(CONCURRENCY), fmt(s.n / seconds), fmt(s.p50, 2), fmt(s.p99, 2), fmt(s.max, 2)]],
     );
   } finally {
-    agent.destroy();
+    get.close();
     await ledger.kill('SIGTERM');
   }
 } finally {

@@ -3,7 +3,6 @@
 // (pedigree, inclusion proof against the signed checkpoint with the schemas/ verifier), then C concurrent HTTP clients
 // on loopback verify random existing serials: verifications/s, p50/p99 latency.
 //   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reload]
-import { Agent, request } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { leafHash, verifyInclusion } from '../../schemas/signing/merkle.js';
 import { openCheckpoint } from '../../schemas/signing/checkpoint.js';
 import { noteVerifierFromVkey } from '../../schemas/signing/signed-note.js';
 import { freePort, spawnLedger } from '../../test/harness/ledger-process.js';
+import { keepAliveGet } from '../lib/keep-alive-get.js';
 import { fmt, printTable, summarize } from '../lib/stats.js';
 import { BENCH_TOKEN, GTIN, loadDataset, loadedDataset, serialOf } from '../lib/load-dataset.js';
 
@@ -67,19 +67,9 @@ const ledger = await spawnLedger(
   120_000,
 );
 
-const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-function get(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: httpPort, path, agent, headers: { Authorization: `Bearer ${values.admin ? ADMIN_TOKEN : BENCH_TOKEN}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const authorization = { Authorization: `Bearer ${values.admin ? ADMIN_TOKEN : BENCH_TOKEN}` };
+const http = keepAliveGet(`http://127.0.0.1:${httpPort}`, CLIENTS);
+const get = (path: string) => http(path, authorization);
 
 try {
   // One answer checked end to end, as a pharmacist's client would.
@@ -174,6 +164,6 @@ try {
   rows.push([`paced at ${fmt(paceRate)}/s`, fmt((paced.length * 1000) / (performance.now() - pacedStart)), fmt(ps.p50, 2), fmt(ps.p90, 2), fmt(ps.p99, 2), fmt(ps.max, 1), String(pacedErrors)]);
   printTable(['run', 'verifications/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], rows);
 } finally {
-  agent.destroy();
+  http.close();
   await ledger.kill('SIGTERM');
 }

@@ -4,7 +4,7 @@ import { ALERT_SEVERITY, type AlertCode, type AlertSeverity } from '../../../sch
 import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
 import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, StoredStep, UnitView } from '../../domain/ports.js';
 import { BatchLoader } from './batch-loader.js';
-import { jsonParam } from './json-rows-insert.js';
+import { jsonParam, jsonRecordset } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 /** Advisory lock held by the single writer of the custody projection (distinct from the log's append lock). */
@@ -190,7 +190,7 @@ function mapAction(r: Row): AlertAction {
 
 /**
  * Rows as one JSON parameter, `json_to_recordset($n::json) AS r(col type, …)`: one statement whatever the row count,
- * no parameter limit, and one string for the driver to send (json-rows-insert.ts says why that matters).
+ * no parameter limit, and one value for the driver to send (json-rows-insert.ts says why that matters).
  */
 function jsonRecords(params: unknown[], columns: readonly string[], types: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const records = rows.map((r) => {
@@ -198,8 +198,7 @@ function jsonRecords(params: unknown[], columns: readonly string[], types: reado
     for (let i = 0; i < columns.length; i++) o[columns[i]!] = r[i];
     return o;
   });
-  const defs = columns.map((c, i) => `"${c}" ${types[i]}`).join(', ');
-  return `json_to_recordset($${params.push(jsonParam(records))}::json) AS r(${defs})`;
+  return jsonRecordset(`$${params.push(jsonParam(records))}`, columns.map((name, i) => ({ name, type: types[i]! })));
 }
 
 function custodyTransaction(tx: SqlExecutor): CustodyTransaction {

@@ -1,5 +1,5 @@
 // Batch inserts on the append path as ONE constant statement whose single parameter is the rows as JSON
-// (json_to_recordset): the drivers serialize one string instead of thousands of parameters (PGlite's JS protocol
+// (json_to_recordset): the drivers send one value instead of thousands of parameters (PGlite's JS protocol
 // writer spent a fifth of the ledger's main thread on them), PostgreSQL parses and plans the statement once per
 // connection instead of once per batch, and there is no 65,535-parameter limit to split around.
 import type { SqlExecutor } from './sql-client.js';
@@ -13,6 +13,15 @@ export interface JsonColumn {
 
 const statements = new Map<string, string>();
 
+/**
+ * `json_to_recordset(<param>::json) AS r("col" type, …)`: the rows of a JSON array parameter as a table, for
+ * `SELECT … FROM` it. A bytea column is read as its base64 text (decode it in the select list).
+ */
+export function jsonRecordset(param: string, columns: readonly { readonly name: string; readonly type: string }[]): string {
+  const defs = columns.map((c) => `"${c.name}" ${c.type === 'bytea' ? 'text' : c.type}`).join(', ');
+  return `json_to_recordset(${param}::json) AS r(${defs})`;
+}
+
 /** The INSERT … SELECT FROM json_to_recordset($1::json) statement for these columns (built once). */
 export function jsonRowsInsertSql(table: string, columns: readonly JsonColumn[], suffix = ''): string {
   const key = `${table}\u0000${columns.map((c) => `${c.name}:${c.type}`).join(',')}\u0000${suffix}`;
@@ -21,8 +30,7 @@ export function jsonRowsInsertSql(table: string, columns: readonly JsonColumn[],
     const names = columns.map((c) => c.name).join(', ');
     // bytea travels as base64 text: JSON has no bytes.
     const exprs = columns.map((c) => (c.type === 'bytea' ? `decode(r.${c.name}, 'base64')` : `r.${c.name}`)).join(', ');
-    const defs = columns.map((c) => `${c.name} ${c.type === 'bytea' ? 'text' : c.type}`).join(', ');
-    sql = `INSERT INTO ${table} (${names}) SELECT ${exprs} FROM json_to_recordset($1::json) AS r(${defs}) ${suffix}`.trim();
+    sql = `INSERT INTO ${table} (${names}) SELECT ${exprs} FROM ${jsonRecordset('$1', columns)} ${suffix}`.trim();
     statements.set(key, sql);
   }
   return sql;
