@@ -86,6 +86,16 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     // Proofs read the upper levels of the tree from memory (tree-node-cache.ts).
     const sqlStore = createSqlLedgerStore(sql);
     const nodeCache = new TreeNodeCache(sqlStore);
+    // Loaded in the background: until then proofs read their upper nodes from the store, as they would anyway.
+    const warmStarted = performance.now();
+    const warming = sqlStore
+      .treeSize()
+      .then((size) => nodeCache.warm(size, (minLevel, limit) => sqlStore.upperNodes(minLevel, limit)))
+      .then(
+      (nodes) => logger.info({ nodes, level: nodeCache.level, ms: Math.round(performance.now() - warmStarted) }, 'proof node cache loaded'),
+      (e: unknown) => logger.warn({ err: e }, 'could not preload the proof node cache; proofs read the store and fill it as they go'),
+    );
+    cleanups.push(() => warming);
     // The latest checkpoint is kept in memory too: appends here offer theirs right after the commit.
     let checkpoints: CheckpointCache | undefined;
     const store: LedgerStore = {
@@ -142,7 +152,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     const alertNotifier = {
       publishAlert: async (site: string, alert: Record<string, unknown>) => client?.publishSigned(topics.siteAlerts(site), 'alert', alert),
     };
-    const custodyStore = createSqlCustodyStore(sql);
+    const custodyStore = createSqlCustodyStore(sql, { proofLevelsRead: () => nodeCache.level });
     const recallStore = createSqlRecallStore(sql);
     const custody = new CustodyProjector({
       custody: custodyStore,

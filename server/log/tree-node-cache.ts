@@ -1,66 +1,97 @@
 // An in-memory cache of the upper levels of the log's Merkle tree in front of a TreeNodeReader. Every inclusion or
-// consistency proof at size n reads O(log n) stored nodes, and the upper ones are shared by all proofs, so they are
-// served from memory; only the few lowest levels (different for every leaf) are read from the store. Stored nodes
-// are complete subtrees and never change (tree-nodes.ts), so a cached node is never stale, in this process or any
-// other sharing the store: nothing to invalidate. Lower nodes that still reach the store (the small complete
-// subtrees on the right edge of a checkpoint's tree, shared by every proof at that size) go to a small second map.
-import { nodeId, type NodeKey, type TreeNodeReader } from './tree-nodes.js';
+// consistency proof at size n reads O(log n) stored nodes, and the upper ones are shared by many proofs, so they are
+// served from memory; only the few lowest levels (different for every leaf) are read from the store, and the unit
+// view reads those together with the unit (custody-store.ts, up to `level`). Stored nodes are complete subtrees and
+// never change (tree-nodes.ts), so a cached node is never stale, in this process or any other sharing the store:
+// nothing to invalidate. Nodes are kept compactly (33 bytes each, MemoryTreeNodeStore), so the cache reaches far
+// down: levels 4 and up of a 5,000,000-entry log are ≈ 625,000 nodes, ≈ 21 MB. When a growing log passes
+// `maxNodes`, the lowest cached level is dropped and `level` rises by one. Lower nodes that still reach the store
+// (the small complete subtrees on the right edge of a checkpoint's tree, shared by every proof at that size) go to
+// a small second map.
+import { HASH_SIZE } from '../../schemas/signing/merkle.js';
+import { MemoryTreeNodeStore, nodeId, type NodeKey, type TreeNode, type TreeNodeReader } from './tree-nodes.js';
 
 export interface TreeNodeCacheOptions {
-  /** Lowest level kept in memory (default 8: one node per 256 leaves, ~8 MB for 5 million entries). */
+  /** Lowest level ever kept in memory (default 4: one node per 16 leaves). */
   readonly minLevel?: number;
-  /** Most nodes kept; past it the cache starts over (default 250,000). */
+  /** Most nodes kept at and above `level` (default 1,000,000 ≈ 33 MB); past it the lowest level is dropped. */
   readonly maxNodes?: number;
-  /** Most nodes below minLevel kept (default 4,096). */
+  /** Most nodes below `level` kept (default 4,096). */
   readonly maxLowNodes?: number;
 }
 
 export class TreeNodeCache implements TreeNodeReader {
   readonly #inner: TreeNodeReader;
-  readonly #minLevel: number;
   readonly #maxNodes: number;
   readonly #maxLowNodes: number;
-  readonly #nodes = new Map<string, Uint8Array>();
+  readonly #upper = new MemoryTreeNodeStore();
   readonly #low = new Map<string, Uint8Array>();
+  #level: number;
 
   constructor(inner: TreeNodeReader, options: TreeNodeCacheOptions = {}) {
     this.#inner = inner;
-    this.#minLevel = options.minLevel ?? 8;
-    this.#maxNodes = options.maxNodes ?? 250_000;
+    this.#level = options.minLevel ?? 4;
+    this.#maxNodes = options.maxNodes ?? 1_000_000;
     this.#maxLowNodes = options.maxLowNodes ?? 4_096;
   }
 
+  /** Lowest level served from memory: proofs read only the levels below it from the store. */
+  get level(): number {
+    return this.#level;
+  }
+
   get size(): number {
-    return this.#nodes.size + this.#low.size;
+    return this.#upper.nodeCount + this.#low.size;
   }
 
   /** Records nodes known to be stored (an append just committed them, or a read returned them). */
-  remember(nodes: Iterable<NodeKey & { readonly hash: Uint8Array }>): void {
-    for (const n of nodes) if (n.level >= this.#minLevel) this.#put(nodeId(n), n.hash);
+  remember(nodes: Iterable<TreeNode>): void {
+    const keep: TreeNode[] = [];
+    // A damaged hash (not 32 bytes) is left to requireNodes to report, never cached.
+    for (const n of nodes) if (n.level >= this.#level && n.hash.length === HASH_SIZE) keep.push(n);
+    this.#upper.putNodes(keep);
+    while (this.#upper.nodeCount > this.#maxNodes) this.#upper.dropLevel(this.#level++);
   }
 
-  #put(id: string, hash: Uint8Array, low = false): void {
-    const map = low ? this.#low : this.#nodes;
-    if (map.size >= (low ? this.#maxLowNodes : this.#maxNodes) && !map.has(id)) map.clear();
-    map.set(id, hash);
+  /**
+   * Loads the cached levels of a tree of `size` leaves in one read (start-up: without it every proof of a large log
+   * misses on its own upper path until many thousands of proofs have warmed the cache, one store read each). First
+   * raises `level` until those levels fit in `maxNodes` (level k and up hold ≈ 2·size / 2^k nodes). Returns the
+   * number of nodes loaded.
+   */
+  async warm(size: number, readUpper: (minLevel: number, limit: number) => Promise<readonly TreeNode[]>): Promise<number> {
+    while ((2 * size) / 2 ** this.#level > this.#maxNodes) this.#level++;
+    const nodes = await readUpper(this.#level, this.#maxNodes);
+    this.remember(nodes);
+    return nodes.length;
   }
 
   async getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>> {
-    const found = new Map<string, Uint8Array>();
+    const upperKeys = keys.filter((k) => k.level >= this.#level);
+    const found = new Map(await this.#upper.getNodes(upperKeys));
     const missing: NodeKey[] = [];
     for (const k of keys) {
       const id = nodeId(k);
-      const hit = k.level >= this.#minLevel ? this.#nodes.get(id) : this.#low.get(id);
+      if (found.has(id)) continue;
+      const hit = k.level < this.#level ? this.#low.get(id) : undefined;
       if (hit) found.set(id, hit);
       else missing.push(k);
     }
     if (missing.length === 0) return found;
     const read = await this.#inner.getNodes(missing);
-    for (const [id, hash] of read) {
+    const upper: TreeNode[] = [];
+    for (const k of missing) {
+      const id = nodeId(k);
+      const hash = read.get(id);
+      if (hash === undefined) continue;
       found.set(id, hash);
-      const level = Number(id.slice(0, id.indexOf(':')));
-      this.#put(id, hash, level < this.#minLevel);
+      if (k.level >= this.#level) upper.push({ ...k, hash });
+      else {
+        if (this.#low.size >= this.#maxLowNodes && !this.#low.has(id)) this.#low.clear();
+        this.#low.set(id, hash);
+      }
     }
+    this.remember(upper);
     return found;
   }
 }

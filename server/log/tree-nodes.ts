@@ -59,12 +59,20 @@ export function requireNodes(found: ReadonlyMap<string, Uint8Array>, keys: reado
 export class MemoryTreeNodeStore implements TreeNodeReader {
   // Per level, fixed-size chunks of 32-byte slots plus a presence flag per slot: about 33 bytes a node, where one
   // Uint8Array per node costs ~240 (≈ 65 MB instead of ≈ 460 MB for a 1,000,000-leaf tree).
-  readonly #levels: { hashes: Uint8Array[]; present: Uint8Array[] }[] = [];
+  readonly #levels: { hashes: Uint8Array[]; present: Uint8Array[]; count: number }[] = [];
   #count = 0;
 
   /** How many nodes the store holds. */
   get nodeCount(): number {
     return this.#count;
+  }
+
+  /** Forgets every node of one level (a cache making room: tree-node-cache.ts). */
+  dropLevel(level: number): void {
+    const l = this.#levels[level];
+    if (l === undefined) return;
+    this.#count -= l.count;
+    this.#levels[level] = { hashes: [], present: [], count: 0 };
   }
 
   putNodes(nodes: readonly TreeNode[]): void {
@@ -82,7 +90,7 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
         }
         continue;
       }
-      while (this.#levels.length <= node.level) this.#levels.push({ hashes: [], present: [] });
+      while (this.#levels.length <= node.level) this.#levels.push({ hashes: [], present: [], count: 0 });
       const level = this.#levels[node.level]!;
       const chunk = Math.floor(node.index / CHUNK_NODES);
       const slot = node.index - chunk * CHUNK_NODES;
@@ -94,6 +102,7 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
       }
       hashes.set(node.hash, slot * HASH_SIZE);
       present[slot] = 1;
+      level.count++;
       this.#count++;
     }
   }

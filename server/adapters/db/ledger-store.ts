@@ -7,7 +7,7 @@ import type {
   StoredCheckpoint,
   StoredEntryRow,
 } from '../../domain/ports.js';
-import type { NodeKey } from '../../log/tree-nodes.js';
+import type { NodeKey, TreeNode } from '../../log/tree-nodes.js';
 import { insertJsonRows, jsonBytes, type JsonColumn } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
@@ -176,9 +176,21 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
   };
 }
 
-export function createSqlLedgerStore(db: SqlClient): LedgerStore {
+export interface SqlLedgerStore extends LedgerStore {
+  /** Stored nodes of `minLevel` and above, highest levels first, at most `limit` (warms tree-node-cache.ts). */
+  upperNodes(minLevel: number, limit: number): Promise<TreeNode[]>;
+}
+
+export function createSqlLedgerStore(db: SqlClient): SqlLedgerStore {
   return {
     getNodes: (keys) => readNodes(db, keys),
+    async upperNodes(minLevel, limit) {
+      const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
+        'SELECT level, idx, hash FROM tree_nodes WHERE level >= $1 ORDER BY level DESC, idx LIMIT $2',
+        [minLevel, limit],
+      );
+      return rows.map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: toBytes(r.hash) }));
+    },
     append(fn) {
       return db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);

@@ -12,6 +12,14 @@ const leaves = sampleLeafHashes(SIZE);
 const { store } = buildTree(leaves, 17);
 const root = rootFromLeafHashes(leaves);
 
+/** What the store holds at level ≥ minLevel, highest first: every complete subtree, (i + 1)·2^level ≤ SIZE. */
+async function readUpper(minLevel: number, limit: number) {
+  const keys = [];
+  for (let level = 12; level >= minLevel; level--) for (let i = 0; (i + 1) << level <= SIZE; i++) keys.push({ level, index: i });
+  const found = await store.getNodes(keys);
+  return keys.slice(0, limit).map((k) => ({ ...k, hash: found.get(`${k.level}:${k.index}`)! }));
+}
+
 describe('a proof read through the node cache', () => {
   it('is the proof the store gives, for every leaf, and verifies', async () => {
     const cache = new TreeNodeCache(store, { minLevel: 4 });
@@ -36,6 +44,32 @@ describe('a proof read through the node cache', () => {
     expect(cache.size).toBeGreaterThan(0);
   });
 
+  it('once warmed from the store, reads nothing at or above its level, for any leaf', async () => {
+    const counting = new CountingReader(store);
+    const cache = new TreeNodeCache(counting, { minLevel: 4 });
+    expect(await cache.warm(SIZE, readUpper)).toBe(312 + 156 + 78 + 39 + 19 + 9 + 4 + 2 + 1); // ⌊5000 / 2^level⌋, levels 4…12
+    expect(cache.level).toBe(4);
+    for (const index of [0, 1235, 3071, 4990]) {
+      counting.reset();
+      const proof = await getInclusionProof(cache, index, SIZE, SIZE);
+      expect(proof.ok).toBe(true);
+      expect(counting.lastKeys.filter((k) => k.level >= 4)).toEqual([]);
+    }
+  });
+
+  it('starts higher when the levels would not fit, and drops its lowest level when growth passes maxNodes', async () => {
+    // Levels ≥ 4 of 5,000 leaves are 620 nodes; levels ≥ 6 are 152.
+    const small = new TreeNodeCache(store, { minLevel: 4, maxNodes: 200 });
+    expect(await small.warm(SIZE, readUpper)).toBe(78 + 39 + 19 + 9 + 4 + 2 + 1);
+    expect(small.level).toBe(6);
+    const growing = new TreeNodeCache(store, { minLevel: 4, maxNodes: 200 });
+    for (let index = 0; index < SIZE; index += 5) await getInclusionProof(growing, index, SIZE, SIZE);
+    expect(growing.level).toBeGreaterThan(4);
+    expect(growing.size).toBeLessThanOrEqual(200 + 4096);
+    const proof = await getInclusionProof(growing, 1234, SIZE, SIZE);
+    expect(proof).toEqual(await getInclusionProof(store, 1234, SIZE, SIZE));
+  });
+
   it('stays within maxNodes', async () => {
     const cache = new TreeNodeCache(store, { minLevel: 4, maxNodes: 100, maxLowNodes: 50 });
     for (let index = 0; index < SIZE; index += 3) await getInclusionProof(cache, index, SIZE, SIZE);
@@ -44,20 +78,20 @@ describe('a proof read through the node cache', () => {
 });
 
 describe('the lowest levels of a proof, as the unit view reads them (custody-store.ts unitView)', () => {
-  it('are the plain siblings (b, (index >> b) XOR 1), b < 8, whenever the leaf’s 256-leaf block is complete', () => {
+  it.each([4, 8])('are the plain siblings (b, (index >> b) XOR 1), b < %i, whenever the leaf’s block of 2^%i leaves is complete', (low) => {
     for (const size of [256, 257, 511, 512, 1000, 4096, 5000, 65_537, 1_000_003]) {
       for (let k = 0; k < 300; k++) {
         const index = Math.floor((k * 7919 * 104_729) % size);
-        if ((index | 255) >= size) continue;
+        if (((index >> low) + 1) << low > size) continue; // the SQL's test of a complete block
         const plan = planInclusionProof(index, size);
         if (!plan.ok) throw new Error(plan.message);
-        // Nodes of the leaf's own block; the others below level 8 are the right edge's, shared by all proofs.
-        const low = plan.value.keys
-          .filter((key) => key.level < 8 && key.index >> (8 - key.level) === index >> 8)
+        // Nodes of the leaf's own block; the others below `low` are the right edge's, shared by all proofs.
+        const own = plan.value.keys
+          .filter((key) => key.level < low && key.index >> (low - key.level) === index >> low)
           .map((key) => `${key.level}:${key.index}`)
           .sort();
-        const siblings = Array.from({ length: 8 }, (_, b) => `${b}:${(index >> b) ^ 1}`).sort();
-        expect(low, `${index}/${size}`).toEqual(siblings);
+        const siblings = Array.from({ length: low }, (_, b) => `${b}:${(index >> b) ^ 1}`).sort();
+        expect(own, `${index}/${size}`).toEqual(siblings);
       }
     }
   });
