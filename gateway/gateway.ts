@@ -279,7 +279,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const event = p.event;
     let appended;
     try {
-      appended = outbox.append((seq) => Buffer.from(JSON.stringify(signer.sign(seq, event)), 'utf8'));
+      appended = outbox.append((seq) => Buffer.from(signer.signText(seq, event), 'utf8'));
     } catch (e) {
       return refuse(scanner, 'OUTBOX_FAILED', (e as Error).message);
     }

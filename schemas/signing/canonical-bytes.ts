@@ -19,37 +19,63 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function isJsonAt(value: unknown, depth: number): boolean {
+/** What `jsonShape` finds: not JSON data; JSON data whose object keys all enumerate in RFC 8785 order; other JSON. */
+const NOT_JSON = 0;
+const SORTED_JSON = 1;
+const UNSORTED_JSON = 2;
+type JsonShape = typeof NOT_JSON | typeof SORTED_JSON | typeof UNSORTED_JSON;
+
+/**
+ * Checks `value` is plain JSON data and, in the same walk, whether every object's keys already enumerate in RFC 8785
+ * order (UTF-16 code units, which is what `<` compares). When they do, JSON.stringify writes exactly the canonical
+ * text: JCS serialises strings and numbers as ECMAScript's JSON.stringify does (RFC 8785 §3.2.2) and only adds the
+ * key order. JSON.parse keeps document order, so canonical input (what our gateways publish) stays canonical.
+ * Integer-like keys ("10", "9") enumerate numerically in JavaScript, never in code-unit order, so such objects
+ * report unsorted and take the general path.
+ */
+function jsonShape(value: unknown, depth: number): JsonShape {
   switch (typeof value) {
     case 'string':
       // RFC 8785 §3.2.2.2 / I-JSON (RFC 7493 §2.1): strings must be valid Unicode, else UTF-8 is ambiguous.
-      return isWellFormedUnicode(value);
+      return isWellFormedUnicode(value) ? SORTED_JSON : NOT_JSON;
     case 'number':
-      return Number.isFinite(value);
+      return Number.isFinite(value) ? SORTED_JSON : NOT_JSON;
     case 'boolean':
-      return true;
+      return SORTED_JSON;
     case 'object': {
-      if (value === null) return true;
-      if (depth >= MAX_JSON_DEPTH) return false;
+      if (value === null) return SORTED_JSON;
+      if (depth >= MAX_JSON_DEPTH) return NOT_JSON;
+      let shape: JsonShape = SORTED_JSON;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           // A hole would canonicalise to `[1,,2]`, which is not JSON.
-          if (!(i in value) || !isJsonAt(value[i], depth + 1)) return false;
+          if (!(i in value)) return NOT_JSON;
+          const item = jsonShape(value[i], depth + 1);
+          if (item === NOT_JSON) return NOT_JSON;
+          if (item === UNSORTED_JSON) shape = UNSORTED_JSON;
         }
-        return true;
+        return shape;
       }
-      if (!isPlainObject(value)) return false; // Date, Map, class instances: not data from JSON.parse
+      if (!isPlainObject(value)) return NOT_JSON; // Date, Map, class instances: not data from JSON.parse
+      let previous: string | undefined;
       for (const key of Object.keys(value)) {
-        if (!isWellFormedUnicode(key)) return false;
+        if (!isWellFormedUnicode(key)) return NOT_JSON;
         const descriptor = Object.getOwnPropertyDescriptor(value, key);
-        if (descriptor === undefined || !('value' in descriptor)) return false; // no getters
-        if (!isJsonAt(descriptor.value, depth + 1)) return false;
+        if (descriptor === undefined || !('value' in descriptor)) return NOT_JSON; // no getters
+        const item = jsonShape(descriptor.value, depth + 1);
+        if (item === NOT_JSON) return NOT_JSON;
+        if (item === UNSORTED_JSON || (previous !== undefined && !(previous < key))) shape = UNSORTED_JSON;
+        previous = key;
       }
-      return true;
+      return shape;
     }
     default:
-      return false; // undefined, bigint, symbol, function
+      return NOT_JSON; // undefined, bigint, symbol, function
   }
+}
+
+function isJsonAt(value: unknown, depth: number): boolean {
+  return jsonShape(value, depth) !== NOT_JSON;
 }
 
 /** True when `value` is plain JSON data that RFC 8785 can canonicalise exactly (finite numbers, valid strings). */
@@ -113,11 +139,13 @@ function copyJson(value: unknown, depth: number): JsonValue | undefined {
  * Key order, whitespace and number spelling of the input do not matter: `{"b":1,"a":1.0}` → `{"a":1,"b":1}`.
  */
 export function canonicalJson(value: unknown): string | undefined {
-  if (!isJsonValue(value)) return undefined;
   try {
-    return canonicalize(value);
+    const shape = jsonShape(value, 0);
+    if (shape === NOT_JSON) return undefined;
+    // Already in canonical key order: V8's native serialiser writes the canonical text (jsonShape says why).
+    return shape === SORTED_JSON ? JSON.stringify(value) : canonicalize(value);
   } catch {
-    return undefined;
+    return undefined; // a hostile Proxy whose traps throw
   }
 }
 

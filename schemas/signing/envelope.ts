@@ -9,9 +9,9 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../result.js';
 import { DEVICE_ID_PATTERN } from '../topics.js';
-import { domainSeparatedBytes, isJsonObject, toJsonValue, type JsonObject } from './canonical-bytes.js';
+import { canonicalJson, domainSeparatedBytes, isJsonObject, toJsonValue, type JsonObject } from './canonical-bytes.js';
 import { checkEd25519, ED25519_SIGNATURE_SIZE, signEd25519 } from './ed25519.js';
-import { decodeBase64url, encodeBase64url } from './encoding.js';
+import { concatBytes, decodeBase64url, encodeBase64url, encodeUtf8 } from './encoding.js';
 
 /** Domain-separation prefix of envelope signatures. A new envelope format gets a new prefix. */
 export const EVENT_SIGNING_CONTEXT = 'pedigree/event/v1\n';
@@ -53,9 +53,27 @@ export const envelopeSchema = z
  */
 export function envelopeSigningBytes(envelope: UnsignedEnvelope): Uint8Array {
   const { v, device, seq, event } = envelope;
-  const bytes = domainSeparatedBytes(EVENT_SIGNING_CONTEXT, { v, device, seq, event });
+  // Keys in canonical order, so an event that is canonical already (what our gateways publish) is serialised
+  // natively (canonicalJson).
+  const bytes = domainSeparatedBytes(EVENT_SIGNING_CONTEXT, { device, event, seq, v });
   if (bytes === undefined) throw new TypeError('envelope is not canonicalisable JSON (RFC 8785)');
   return bytes;
+}
+
+/**
+ * The signing bytes of an envelope and the JSON text to publish once it is signed: the RFC 8785 text of the signed
+ * envelope, which is the canonical text of the unsigned one with `"sig"` placed between `"seq"` and `"v"`. A
+ * receiver that finds canonical input skips re-sorting it. Throws TypeError as envelopeSigningBytes does.
+ */
+export function envelopeForSigning(envelope: UnsignedEnvelope): { readonly bytes: Uint8Array; publishedText(sig: string): string } {
+  const { v, device, seq, event } = envelope;
+  const text = canonicalJson({ device, event, seq, v });
+  const tail = `,"v":${ENVELOPE_VERSION}}`;
+  if (text === undefined || v !== ENVELOPE_VERSION || !text.endsWith(tail)) throw new TypeError('envelope is not canonicalisable JSON (RFC 8785)');
+  return {
+    bytes: concatBytes(encodeUtf8(EVENT_SIGNING_CONTEXT), encodeUtf8(text)),
+    publishedText: (sig) => `${text.slice(0, -tail.length)},"sig":${JSON.stringify(sig)}${tail}`,
+  };
 }
 
 /** What a gateway signs: like UnsignedEnvelope, but `event` may be any object (e.g. a typed EPCIS event). */

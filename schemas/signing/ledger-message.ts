@@ -81,7 +81,8 @@ export function receiptsOf(message: LedgerMessage): readonly Receipt[] {
 /** `UTF-8("pedigree/ledger/v1\n") ‖ JCS({v, kind, topic?, body})`. Throws TypeError when body is not JSON. */
 export function ledgerMessageSigningBytes(message: Omit<LedgerMessage, 'sig'>): Uint8Array {
   const { v, kind, topic, body } = message;
-  const signed = topic === undefined ? { v, kind, body } : { v, kind, topic, body };
+  // Keys in canonical order: a body built in that order is serialised natively (canonicalJson).
+  const signed = topic === undefined ? { body, kind, v } : { body, kind, topic, v };
   const bytes = domainSeparatedBytes(LEDGER_SIGNING_CONTEXT, signed);
   if (bytes === undefined) throw new TypeError('ledger message body is not canonicalisable JSON (RFC 8785)');
   return bytes;

@@ -137,8 +137,8 @@ export class IngestPipeline {
       const p = batch[i]!;
       const receipt: Receipt =
         o.status === 'rejected'
-          ? { eventID: o.eventId, seq: p.seq, status: 'rejected', code: o.code }
-          : { eventID: o.eventId, seq: p.seq, status: o.status, index: o.index };
+          ? { code: o.code, eventID: o.eventId, seq: p.seq, status: 'rejected' }
+          : { eventID: o.eventId, index: o.index, seq: p.seq, status: o.status }; // canonical key order: signed natively
       if (o.status === 'accepted') this.#o.metrics?.accepted(1);
       else if (o.status === 'duplicate') this.#o.metrics?.duplicate(1);
       else this.#o.metrics?.rejected(o.code);

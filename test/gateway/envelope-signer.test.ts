@@ -3,6 +3,7 @@ import { createEnvelopeSigner } from '../../gateway/envelope-signer.js';
 import { buildDispensingEvent } from '../../schemas/epcis/build-object-events.js';
 import { parseEnvelope, signEnvelope, verifyEnvelopeNoble } from '../../schemas/signing/envelope.js';
 import { generateKeyPair } from '../../schemas/signing/keys.js';
+import { canonicalJson } from '../../schemas/signing/canonical-bytes.js';
 
 const built = buildDispensingEvent({
   eventTime: '2026-03-01T10:00:00.000+01:00',
@@ -29,6 +30,18 @@ describe('the gateway envelope signer', () => {
     const parsed = parseEnvelope(JSON.parse(JSON.stringify(signed)));
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(verifyEnvelopeNoble(parsed.value, keys.publicKey).ok).toBe(true);
+  });
+
+  it('publishes the canonical (RFC 8785) text of the signed envelope, with either engine', () => {
+    const keys = generateKeyPair();
+    for (const engine of ['node', 'noble'] as const) {
+      const signer = createEnvelopeSigner({ device: 'gw-1', secretKey: keys.secretKey, engine });
+      const text = signer.signText(12, event);
+      expect(text).toBe(canonicalJson(signer.sign(12, event)));
+      expect(Object.keys(JSON.parse(text))).toEqual(['device', 'event', 'seq', 'sig', 'v']);
+      const parsed = parseEnvelope(JSON.parse(text));
+      expect(parsed.ok && verifyEnvelopeNoble(parsed.value, keys.publicKey).ok).toBe(true);
+    }
   });
 
   it('can sign with noble too', () => {

@@ -1,3 +1,5 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
@@ -63,6 +65,25 @@ describe('canonicalJson (RFC 8785)', () => {
   ])('refuses %s', (_, value) => {
     expect(canonicalJson(value)).toBeUndefined();
     expect(isJsonValue(value)).toBe(false);
+  });
+
+  it('writes what the canonicalize library writes, for any JSON, in any key order (fast path included)', () => {
+    // canonicalJson serialises already-sorted input natively and hands the rest to the library; both must agree.
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+        const expected = canonicalize(value);
+        expect(canonicalJson(value)).toBe(expected);
+        // The same data re-read from its canonical text: keys in canonical order, so the native path serialises it.
+        expect(canonicalJson(JSON.parse(expected!))).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('orders integer-like keys as strings, not as JavaScript enumerates them', () => {
+    const value = JSON.parse('{"10":"ten","9":"nine","a":{"2":2,"10":10}}');
+    expect(Object.keys(value)).toEqual(['9', '10', 'a']); // what V8 does with array-index keys
+    expect(canonicalJson(value)).toBe('{"10":"ten","9":"nine","a":{"10":10,"2":2}}');
   });
 
   it('refuses a cycle without overflowing the stack', () => {
