@@ -8,6 +8,7 @@ import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { loadCredentials, loadLedgerTrust, loadSecretKey } from '../../gateway/device-files.js';
 import { formatScanData } from '../../schemas/gs1/index.js';
 import { enrollTestSite, type LedgerEndpoint, type TestSite } from '../../test/gateway/gateway-fixtures.js';
+export { processCpuSeconds } from '../lib/process-cpu.js';
 
 export const BENCH_GLN = '4012345000009';
 export const BENCH_GTIN = '09506000134352';
@@ -42,16 +43,6 @@ export function packFrame(i: number, prefix = 'B'): string {
   ]);
   if (!data.ok) throw new Error(data.message);
   return data.value;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-export function processCpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
-  } catch {
-    return Number.NaN;
-  }
 }
 
 export function tempDir(name: string): string {

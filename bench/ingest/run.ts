@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { envelopeSigningBytes } from '../../schemas/signing/envelope.js';
+import { envelopeForSigning } from '../../schemas/signing/envelope.js';
 import { encodeBase64url } from '../../schemas/signing/encoding.js';
 import type { JsonObject } from '../../schemas/signing/canonical-bytes.js';
 import { freePort, spawnLedger, type LedgerProcess } from '../../test/harness/ledger-process.js';
@@ -21,6 +21,7 @@ import { writeMosquittoFiles } from '../../server/adapters/mqtt/mosquitto-config
 import { hashMqttPassword } from '../../server/adapters/mqtt/mqtt-credentials.js';
 import { runLoadPublisher, type LoadResult } from '../lib/load-publisher.js';
 import { fmt, measureRate, printTable, summarize } from '../lib/stats.js';
+import { commandCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -90,8 +91,9 @@ function presign(gw: Gateway, firstSeq: number, count: number, tag: string): Buf
       seq,
       event: commissioningEvent({ gtin: '09506000134352', serials: [`${tag}-${gw.device}-${seq}`], location: LOCATION }) as JsonObject,
     };
-    const sig = encodeBase64url(new Uint8Array(sign(null, envelopeSigningBytes(unsigned), key)));
-    out.push(Buffer.from(JSON.stringify({ ...unsigned, sig })));
+    // Published as our gateways publish: the canonical text of the signed envelope (gateway/envelope-signer.ts).
+    const prepared = envelopeForSigning(unsigned);
+    out.push(Buffer.from(prepared.publishedText(encodeBase64url(new Uint8Array(sign(null, prepared.bytes, key))))));
   }
   return out;
 }
@@ -111,6 +113,7 @@ function rssSampler(pid: number): { stop(): number } {
 
 async function drive(mqttUrl: string, gateways: Gateway[], perGateway: number, firstSeq: number, tag: string, rate?: number) {
   const payloads = gateways.map((g) => presign(g, firstSeq, perGateway, tag));
+  const cpuBefore = process.cpuUsage();
   const results: LoadResult[] = await Promise.all(
     gateways.map((g, i) =>
       runLoadPublisher({ mqttUrl, device: g.device, password: g.password, payloads: payloads[i]!, firstSeq, window: WINDOW, ...(rate ? { rate: rate / gateways.length } : {}) }),
@@ -121,7 +124,10 @@ async function drive(mqttUrl: string, gateways: Gateway[], perGateway: number, f
   const accepted = results.reduce((s, r) => s + r.accepted, 0);
   const other = results.reduce((s, r) => s + r.other, 0);
   const lat = summarize(results.flatMap((r) => r.latenciesMs));
-  return { rate: (accepted * 1000) / (last - first), accepted, other, lat, seconds: (last - first) / 1000 };
+  const cpu = process.cpuUsage(cpuBefore);
+  // CPU of the K simulated gateways together, per event (they share the machine with what is measured).
+  const publisherCpuUs = (cpu.user + cpu.system) / Math.max(1, accepted + other);
+  return { rate: (accepted * 1000) / (last - first), accepted, other, lat, seconds: (last - first) / 1000, publisherCpuUs };
 }
 
 async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
@@ -166,9 +172,15 @@ async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
     console.error(`${label}: warming up, then ${fmt(N)} events from ${K} gateways…`);
     await drive(ledger.mqttUrl, gateways, 50, 1, 'warm');
     const rss = rssSampler(ledger.child.pid!);
+    const cpu0 = [processCpuSeconds(ledger.child.pid!), commandCpuSeconds('postgres'), commandCpuSeconds('mosquitto')];
     const full = await drive(ledger.mqttUrl, gateways, Math.floor(N / K), 1000, 'full');
+    const cpu1 = [processCpuSeconds(ledger.child.pid!), commandCpuSeconds('postgres'), commandCpuSeconds('mosquitto')];
     const maxRss = rss.stop();
-    console.error(`${label}: ${fmt(full.rate)} events/s; paced run at 80 %…`);
+    const perEvent = (i: number) => `${(((cpu1[i]! - cpu0[i]!) * 1e6) / full.accepted).toFixed(0)} µs`;
+    cpuLines.push(
+      `${label}: CPU per event: ledger ${perEvent(0)}${name === 'b' ? `, PostgreSQL ${perEvent(1)}, Mosquitto ${perEvent(2)}` : ' (PGlite and Aedes inside)'}, publishers ${full.publisherCpuUs.toFixed(0)} µs`,
+    );
+    console.error(`${label}: ${fmt(full.rate)} events/s (publishers' CPU ${full.publisherCpuUs.toFixed(0)} µs an event); paced run at 80 %…`);
     const pacedRate = full.rate * 0.8;
     const pacedPer = Math.max(50, Math.floor((pacedRate * 15) / K));
     const paced = await drive(ledger.mqttUrl, gateways, pacedPer, 1_000_000, 'paced', pacedRate);
@@ -183,6 +195,7 @@ async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
   }
 }
 
+const cpuLines: string[] = [];
 const verifyPerSec = verifyRate();
 console.error(`node:crypto Ed25519 verify on one core: ${fmt(verifyPerSec)}/s`);
 const rows: string[][] = [];
@@ -195,4 +208,5 @@ for (const s of setups) {
 }
 console.log(`\nbench/ingest — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — ${fmt(N)} events, ${K} gateways, window ${WINDOW}\n`);
 printTable(['setup', 'events', 'events/s', 'p50 ms', 'p99 ms', 'paced events/s', 'paced p50 ms', 'paced p99 ms', 'ledger max RSS MB'], rows);
-console.log(`\nnode:crypto Ed25519 verify (1 core): ${fmt(verifyPerSec)}/s${bRate ? `; ratio (b) / verify = ${(bRate / verifyPerSec).toFixed(2)}` : ''}`);
+console.log(`\n${cpuLines.join('\n')}`);
+console.log(`node:crypto Ed25519 verify (1 core): ${fmt(verifyPerSec)}/s${bRate ? `; ratio (b) / verify = ${(bRate / verifyPerSec).toFixed(2)}` : ''}`);

@@ -14,6 +14,7 @@ import { noteVerifierFromVkey } from '../../schemas/signing/signed-note.js';
 import { freePort, spawnLedger } from '../../test/harness/ledger-process.js';
 import { keepAliveGet } from '../lib/keep-alive-get.js';
 import { fmt, printTable, summarize } from '../lib/stats.js';
+import { commandCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 import { BENCH_TOKEN, GTIN, loadDataset, loadedDataset, serialOf } from '../lib/load-dataset.js';
 
 const { values } = parseArgs({
@@ -99,6 +100,11 @@ try {
   const start = performance.now();
   const measureFrom = start + warmupMs;
   const end = measureFrom + durationMs;
+  // CPU per verification of each part, over the measured window (they share the two cores).
+  const cpuNow = () => [processCpuSeconds(ledger.child.pid!), commandCpuSeconds('postgres'), process.cpuUsage()];
+  let cpu0: ReturnType<typeof cpuNow> | undefined;
+  let measuredDone = 0;
+  const snap = setTimeout(() => (cpu0 = cpuNow()), warmupMs);
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       for (;;) {
@@ -108,9 +114,19 @@ try {
         const t1 = performance.now();
         if (r.status !== 200) errors++;
         if (t0 >= measureFrom) latencies.push(t1 - t0);
+        if (cpu0) measuredDone++;
       }
     }),
   );
+  clearTimeout(snap);
+  const cpu1 = cpuNow();
+  const cpuLine = cpu0
+    ? (() => {
+        const us = (seconds: number) => `${((seconds * 1e6) / measuredDone).toFixed(0)} µs`;
+        const gen = process.cpuUsage(cpu0[2] as NodeJS.CpuUsage);
+        return `CPU per verification (closed loop): ledger ${us((cpu1[0] as number) - (cpu0[0] as number))}, PostgreSQL ${us((cpu1[1] as number) - (cpu0[1] as number))}, load generator ${us((gen.user + gen.system) / 1e6)}`;
+      })()
+    : '';
   const s = summarize(latencies);
   const rate = (latencies.length * 1000) / durationMs;
   console.log(`\nbench/verify: ${fmt(UNITS)} units, ${fmt(UNITS * 5)} entries, ${CLIENTS} clients, ${values.duration} s (after ${values.warmup} s warm-up)\n`);
@@ -163,6 +179,7 @@ try {
   const ps = summarize(paced);
   rows.push([`paced at ${fmt(paceRate)}/s`, fmt((paced.length * 1000) / (performance.now() - pacedStart)), fmt(ps.p50, 2), fmt(ps.p90, 2), fmt(ps.p99, 2), fmt(ps.max, 1), String(pacedErrors)]);
   printTable(['run', 'verifications/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], rows);
+  if (cpuLine) console.log(`\n${cpuLine}`);
 } finally {
   http.close();
   await ledger.kill('SIGTERM');
