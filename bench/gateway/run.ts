@@ -1,7 +1,7 @@
 // Gateway benchmark (issue 5): reads/s from the serial line to the durable outbox, outbox drain rate into the server
 // after an outage, and the gateway's RSS idle, in a read burst and while draining. Prints a table and one JSON line.
 //
-//   npm run bench -- gateway [--reads 20000] [--ledger echo|real|both] [--runtime bundle|tsx|both]
+//   npm run bench -- gateway [--reads 20000] [--ledger echo|real|pg|both|all] [--runtime bundle|tsx|both]
 //                            [--node-flags "…"] [--echo-receipts batch|single]
 //
 // The gateway runs as its own process the way an operator runs it: `bundle` is `npm run gateway:start` (the
@@ -14,8 +14,10 @@
 //      the 'connected' line and lastReceipt.at of the first status line with an empty outbox); the reconnect
 //      back-off before it is reported apart;
 //   4. online: N/2 more reads while connected, published and receipted as they come (RSS peak).
-// Ledgers: `real` is the ledger (server/ledger.ts: Aedes + PGlite) in its own process: the rate into the server;
-// `echo` (echo-ledger.ts) signs an `accepted` receipt at once: the gateway's own ceiling.
+// Ledgers: `real` is the ledger (server/ledger.ts: Aedes + PGlite, the embedded default) in its own process: the rate
+// into the server; `pg` the same ledger on the production stores (its own PostgreSQL database and Mosquitto process,
+// bench/lib/production-stores.ts); `echo` (echo-ledger.ts) signs an `accepted` receipt at once: the gateway's own
+// ceiling. `both` is echo and real; `all` adds pg.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +28,7 @@ import { buildGatewayBundle, GATEWAY_NODE_FLAGS } from '../../gateway/build-bund
 import { generateDeviceKey, saveCredentials, saveVerifierKey } from '../../gateway/device-files.js';
 import { enrollTestSite, REPO_ROOT, waitForLog } from '../../test/gateway/gateway-fixtures.js';
 import { spawnLedgerChild, type LedgerChild } from '../../test/gateway/ledger-child.js';
+import { startProductionStores } from '../lib/production-stores.js';
 import { startTcpCable } from '../../test/gateway/tcp-cable.js';
 import { BENCH_GLN, BENCH_GTIN, fmt, processCpuSeconds, tempDir } from './bench-setup.js';
 import { startEchoLedger, type EchoLedger } from './echo-ledger.js';
@@ -121,13 +124,16 @@ async function scanAll(scanner: SimBarcodeScanner, prefix: string, n: number): P
   return answers.filter((a) => a[0] === 'ack').length;
 }
 
-async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundlePath: string | undefined): Promise<RunResult> {
+type LedgerKind = 'echo' | 'real' | 'pg';
+
+async function runOnce(kind: LedgerKind, runtime: 'tsx' | 'bundle', bundlePath: string | undefined): Promise<RunResult> {
   const work = tempDir(`gw-${kind}`);
   let ledger: LedgerChild | undefined;
   let echo: EchoLedger | undefined;
   let mqttUrl: string;
-  if (kind === 'real') {
-    ledger = await spawnLedgerChild({ PEDIGREE_LOG_LEVEL: 'error' });
+  const stores = kind === 'pg' ? await startProductionStores(work) : undefined;
+  if (kind !== 'echo') {
+    ledger = await spawnLedgerChild({ PEDIGREE_LOG_LEVEL: 'error', ...stores?.env });
     mqttUrl = ledger.mqttUrl;
   } else {
     echo = await startEchoLedger({ receipts: values['echo-receipts'] === 'single' ? 'single' : 'batch' });
@@ -144,6 +150,7 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
   let configPath: string;
   if (ledger) {
     configPath = (await enrollTestSite(ledger, spec, join(work, 'site'))).configPath;
+    await stores?.admitEnrolledDevices();
   } else {
     const dir = join(work, 'site');
     mkdirSync(dir, { recursive: true });
@@ -244,6 +251,7 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
   await pty.stop();
   await cable.close();
   await ledger?.stop();
+  await stores?.stop();
   await echo?.close();
   rmSync(work, { recursive: true, force: true });
   return {
@@ -267,7 +275,8 @@ async function runOnce(kind: 'real' | 'echo', runtime: 'tsx' | 'bundle', bundleP
   };
 }
 
-const kinds = values.ledger === 'both' ? (['echo', 'real'] as const) : [values.ledger as 'real' | 'echo'];
+const kinds: readonly LedgerKind[] =
+  values.ledger === 'both' ? ['echo', 'real'] : values.ledger === 'all' ? ['echo', 'real', 'pg'] : [values.ledger as LedgerKind];
 const runtimes = values.runtime === 'both' ? (['bundle', 'tsx'] as const) : [values.runtime as 'tsx' | 'bundle'];
 const bundleDir = join(REPO_ROOT, 'bench/gateway/.bundle');
 const bundlePath = runtimes.includes('bundle') ? await buildGatewayBundle({ outfile: join(bundleDir, 'gateway.mjs') }) : undefined;

@@ -12,14 +12,9 @@ import { envelopeForSigning } from '../../schemas/signing/envelope.js';
 import { encodeBase64url } from '../../schemas/signing/encoding.js';
 import type { JsonObject } from '../../schemas/signing/canonical-bytes.js';
 import { freePort, spawnLedger, type LedgerProcess } from '../../test/harness/ledger-process.js';
-import { createTestDatabase } from '../../test/harness/databases.js';
-import { startMosquitto, type MosquittoProcess } from '../../test/harness/mosquitto-process.js';
 import { commissioningEvent } from '../../test/harness/test-events.js';
-import { openSqlClient } from '../../server/adapters/db/sql-client.js';
-import { createSqlRegistryStore } from '../../server/adapters/db/registry-store.js';
-import { writeMosquittoFiles } from '../../server/adapters/mqtt/mosquitto-config.js';
-import { hashMqttPassword } from '../../server/adapters/mqtt/mqtt-credentials.js';
 import { runLoadPublisher, type LoadResult } from '../lib/load-publisher.js';
+import { startProductionStores } from '../lib/production-stores.js';
 import { fmt, measureRate, printTable, summarize } from '../lib/stats.js';
 import { commandCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 
@@ -139,35 +134,13 @@ async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
     PEDIGREE_LOG_LEVEL: 'warn',
     ...(values['check-workers'] !== undefined ? { PEDIGREE_CHECK_WORKERS: values['check-workers'] } : {}),
   };
-  let mosquitto: MosquittoProcess | undefined;
-  let dropDb: (() => Promise<void>) | undefined;
-  const ledgerCred = { username: 'pedigree-ledger', password: 'bench-ledger-password' };
-  const ledgerHash = await hashMqttPassword(ledgerCred.password);
-  if (name === 'a') {
-    env.PEDIGREE_MQTT_PORT = String(await freePort());
-  } else {
-    const db = await createTestDatabase();
-    env.PEDIGREE_DATABASE_URL = db.url;
-    dropDb = db.drop;
-    await writeMosquittoFiles(dataDir, [], { username: ledgerCred.username, passwordHash: ledgerHash });
-    mosquitto = await startMosquitto(dataDir, new URL('../../server/adapters/mqtt/mosquitto.conf', import.meta.url).pathname);
-    Object.assign(env, { PEDIGREE_MQTT_URL: mosquitto.url, PEDIGREE_MQTT_USERNAME: ledgerCred.username, PEDIGREE_MQTT_PASSWORD: ledgerCred.password });
-  }
+  const stores = name === 'b' ? await startProductionStores(dataDir) : undefined;
+  if (stores) Object.assign(env, stores.env);
+  else env.PEDIGREE_MQTT_PORT = String(await freePort());
   const ledger = await spawnLedger(env);
   try {
     const gateways = await enroll(ledger);
-    if (mosquitto) {
-      const sql = await openSqlClient({ databaseUrl: env.PEDIGREE_DATABASE_URL });
-      const creds = await createSqlRegistryStore(sql).listDeviceCredentials();
-      await sql.close();
-      await writeMosquittoFiles(
-        dataDir,
-        creds.map((c) => ({ username: c.device, passwordHash: c.mqttPasswordHash, principal: { kind: 'device', device: c.device, siteGln: c.siteGln }, active: true })),
-        { username: ledgerCred.username, passwordHash: ledgerHash },
-      );
-      mosquitto.reload();
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await stores?.admitEnrolledDevices();
     const label = name === 'a' ? '(a) Aedes + PGlite' : '(b) Mosquitto + PostgreSQL';
     console.error(`${label}: warming up, then ${fmt(N)} events from ${K} gateways…`);
     await drive(ledger.mqttUrl, gateways, 50, 1, 'warm');
@@ -189,8 +162,7 @@ async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
     ];
   } finally {
     await ledger.kill('SIGTERM');
-    await mosquitto?.stop();
-    await dropDb?.();
+    await stores?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
