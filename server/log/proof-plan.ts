@@ -1,6 +1,6 @@
 // A proof plan: which stored nodes an RFC 9162 proof needs (read in one batch) and how to assemble it from them.
 import { foldSubtreeHashes, subtreeKeys } from './subtree-ranges.js';
-import { requireNodes, type NodeKey } from './tree-nodes.js';
+import { nodeId, requireNodes, type NodeKey } from './tree-nodes.js';
 
 export interface ProofPlan {
   /** Every stored node the proof needs, each once: pass them to `TreeNodeReader.getNodes` in one call. */
@@ -28,5 +28,23 @@ export function planFromRanges(ranges: readonly (readonly [start: number, end: n
  */
 export function assembleProof(plan: ProofPlan, found: ReadonlyMap<string, Uint8Array>): Uint8Array[] {
   requireNodes(found, plan.keys); // throws naming every absent node, not just the first proof hash's
-  return plan.hashes.map((parts) => foldSubtreeHashes(requireNodes(found, parts)));
+  return plan.hashes.map((parts) => (parts.length === 1 ? requireNodes(found, parts)[0]! : rightEdgeFold(parts, found)));
+}
+
+/**
+ * Folds of right-edge ranges, by their subtrees' keys. Every proof at one tree size shares its right edge (about
+ * log2(size) / 2 hashes to fold), and stored nodes never change, so a fold never does either: kept, a few hundred.
+ */
+const folds = new Map<string, Uint8Array>();
+const MAX_FOLDS = 256;
+
+function rightEdgeFold(parts: readonly NodeKey[], found: ReadonlyMap<string, Uint8Array>): Uint8Array {
+  const id = parts.map(nodeId).join(',');
+  let hash = folds.get(id);
+  if (hash === undefined) {
+    hash = foldSubtreeHashes(requireNodes(found, parts));
+    if (folds.size >= MAX_FOLDS) folds.clear();
+    folds.set(id, hash);
+  }
+  return hash;
 }
