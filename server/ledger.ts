@@ -92,9 +92,9 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       .treeSize()
       .then((size) => nodeCache.warm(size, (minLevel, limit) => sqlStore.upperNodes(minLevel, limit)))
       .then(
-      (nodes) => logger.info({ nodes, level: nodeCache.level, ms: Math.round(performance.now() - warmStarted) }, 'proof node cache loaded'),
-      (e: unknown) => logger.warn({ err: e }, 'could not preload the proof node cache; proofs read the store and fill it as they go'),
-    );
+        (nodes) => logger.info({ nodes, lowestLevel: nodeCache.level, ms: Math.round(performance.now() - warmStarted) }, 'proof node cache loaded'),
+        (e: unknown) => logger.warn({ err: e }, 'could not preload the proof node cache; proofs read the store and fill it as they go'),
+      );
     cleanups.push(() => warming);
     // The latest checkpoint is kept in memory too: appends here offer theirs right after the commit.
     let checkpoints: CheckpointCache | undefined;

@@ -16,7 +16,7 @@ import { commissioningEvent } from '../../test/harness/test-events.js';
 import { runLoadPublisher, type LoadResult } from '../lib/load-publisher.js';
 import { startProductionStores } from '../lib/production-stores.js';
 import { fmt, measureRate, printTable, summarize } from '../lib/stats.js';
-import { commandCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
+import { commandCpuSeconds, meterCpu, ownCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -108,7 +108,7 @@ function rssSampler(pid: number): { stop(): number } {
 
 async function drive(mqttUrl: string, gateways: Gateway[], perGateway: number, firstSeq: number, tag: string, rate?: number) {
   const payloads = gateways.map((g) => presign(g, firstSeq, perGateway, tag));
-  const cpuBefore = process.cpuUsage();
+  const publishers = meterCpu({ own: ownCpuSeconds });
   const results: LoadResult[] = await Promise.all(
     gateways.map((g, i) =>
       runLoadPublisher({ mqttUrl, device: g.device, password: g.password, payloads: payloads[i]!, firstSeq, window: WINDOW, ...(rate ? { rate: rate / gateways.length } : {}) }),
@@ -119,9 +119,8 @@ async function drive(mqttUrl: string, gateways: Gateway[], perGateway: number, f
   const accepted = results.reduce((s, r) => s + r.accepted, 0);
   const other = results.reduce((s, r) => s + r.other, 0);
   const lat = summarize(results.flatMap((r) => r.latenciesMs));
-  const cpu = process.cpuUsage(cpuBefore);
   // CPU of the K simulated gateways together, per event (they share the machine with what is measured).
-  const publisherCpuUs = (cpu.user + cpu.system) / Math.max(1, accepted + other);
+  const publisherCpuUs = publishers.perOperation(accepted + other).own;
   return { rate: (accepted * 1000) / (last - first), accepted, other, lat, seconds: (last - first) / 1000, publisherCpuUs };
 }
 
@@ -145,13 +144,13 @@ async function runSetup(name: 'a' | 'b'): Promise<string[][]> {
     console.error(`${label}: warming up, then ${fmt(N)} events from ${K} gateways…`);
     await drive(ledger.mqttUrl, gateways, 50, 1, 'warm');
     const rss = rssSampler(ledger.child.pid!);
-    const cpu0 = [processCpuSeconds(ledger.child.pid!), commandCpuSeconds('postgres'), commandCpuSeconds('mosquitto')];
+    const meter = meterCpu({ ledger: () => processCpuSeconds(ledger.child.pid!), postgres: () => commandCpuSeconds('postgres'), mosquitto: () => commandCpuSeconds('mosquitto') });
     const full = await drive(ledger.mqttUrl, gateways, Math.floor(N / K), 1000, 'full');
-    const cpu1 = [processCpuSeconds(ledger.child.pid!), commandCpuSeconds('postgres'), commandCpuSeconds('mosquitto')];
+    const cpu = meter.perOperation(full.accepted);
     const maxRss = rss.stop();
-    const perEvent = (i: number) => `${(((cpu1[i]! - cpu0[i]!) * 1e6) / full.accepted).toFixed(0)} µs`;
+    const us = (v: number) => `${v.toFixed(0)} µs`;
     cpuLines.push(
-      `${label}: CPU per event: ledger ${perEvent(0)}${name === 'b' ? `, PostgreSQL ${perEvent(1)}, Mosquitto ${perEvent(2)}` : ' (PGlite and Aedes inside)'}, publishers ${full.publisherCpuUs.toFixed(0)} µs`,
+      `${label}: CPU per event: ledger ${us(cpu.ledger)}${name === 'b' ? `, PostgreSQL ${us(cpu.postgres)}, Mosquitto ${us(cpu.mosquitto)}` : ' (PGlite and Aedes inside)'}, publishers ${us(full.publisherCpuUs)}`,
     );
     console.error(`${label}: ${fmt(full.rate)} events/s (publishers' CPU ${full.publisherCpuUs.toFixed(0)} µs an event); paced run at 80 %…`);
     const pacedRate = full.rate * 0.8;

@@ -34,3 +34,25 @@ export function commandCpuSeconds(comm: string): number {
   }
   return total;
 }
+
+/**
+ * CPU of several parts of a run, per operation: `start()` reads each part's CPU seconds now, and the returned
+ * `perOperation(n)` gives each part's CPU since then in microseconds per operation.
+ */
+export function meterCpu<K extends string>(parts: Record<K, () => number>): { perOperation(operations: number): Record<K, number> } {
+  const keys = Object.keys(parts) as K[];
+  const before = keys.map((k) => parts[k]());
+  return {
+    perOperation(operations) {
+      const out = {} as Record<K, number>;
+      keys.forEach((k, i) => (out[k] = ((parts[k]() - before[i]!) * 1e6) / Math.max(1, operations)));
+      return out;
+    },
+  };
+}
+
+/** CPU seconds this process has used so far (user + system). */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}

@@ -14,7 +14,7 @@ import { noteVerifierFromVkey } from '../../schemas/signing/signed-note.js';
 import { freePort, spawnLedger } from '../../test/harness/ledger-process.js';
 import { keepAliveGet } from '../lib/keep-alive-get.js';
 import { fmt, printTable, summarize } from '../lib/stats.js';
-import { commandCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
+import { commandCpuSeconds, meterCpu, ownCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 import { BENCH_TOKEN, GTIN, loadDataset, loadedDataset, serialOf } from '../lib/load-dataset.js';
 
 const { values } = parseArgs({
@@ -101,10 +101,11 @@ try {
   const measureFrom = start + warmupMs;
   const end = measureFrom + durationMs;
   // CPU per verification of each part, over the measured window (they share the two cores).
-  const cpuNow = () => [processCpuSeconds(ledger.child.pid!), commandCpuSeconds('postgres'), process.cpuUsage()];
-  let cpu0: ReturnType<typeof cpuNow> | undefined;
+  let meter: ReturnType<typeof meterCpu<'ledger' | 'postgres' | 'generator'>> | undefined;
   let measuredDone = 0;
-  const snap = setTimeout(() => (cpu0 = cpuNow()), warmupMs);
+  const snap = setTimeout(() => {
+    meter = meterCpu({ ledger: () => processCpuSeconds(ledger.child.pid!), postgres: () => commandCpuSeconds('postgres'), generator: ownCpuSeconds });
+  }, warmupMs);
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       for (;;) {
@@ -114,18 +115,14 @@ try {
         const t1 = performance.now();
         if (r.status !== 200) errors++;
         if (t0 >= measureFrom) latencies.push(t1 - t0);
-        if (cpu0) measuredDone++;
+        if (meter) measuredDone++;
       }
     }),
   );
   clearTimeout(snap);
-  const cpu1 = cpuNow();
-  const cpuLine = cpu0
-    ? (() => {
-        const us = (seconds: number) => `${((seconds * 1e6) / measuredDone).toFixed(0)} µs`;
-        const gen = process.cpuUsage(cpu0[2] as NodeJS.CpuUsage);
-        return `CPU per verification (closed loop): ledger ${us((cpu1[0] as number) - (cpu0[0] as number))}, PostgreSQL ${us((cpu1[1] as number) - (cpu0[1] as number))}, load generator ${us((gen.user + gen.system) / 1e6)}`;
-      })()
+  const cpu = meter?.perOperation(measuredDone);
+  const cpuLine = cpu
+    ? `CPU per verification (closed loop): ledger ${cpu.ledger.toFixed(0)} µs, PostgreSQL ${cpu.postgres.toFixed(0)} µs, load generator ${cpu.generator.toFixed(0)} µs`
     : '';
   const s = summarize(latencies);
   const rate = (latencies.length * 1000) / durationMs;
