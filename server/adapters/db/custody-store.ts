@@ -150,9 +150,17 @@ function mapStep(r: Row): UnitStep {
   };
 }
 
-const STEP_SELECT = `SELECT s.epc, s.entry_idx, s.event_time AS step_time, s.role, s.via, s.lot AS step_lot, s.expiry AS step_expiry,
-  e.idx, e.event_time, e.event_date, e.type, e.action, e.biz_step, e.disposition, e.party, e.location, e.source_party,
-  e.destination_party, e.destination_location, e.parent, e.lot, e.expiry, e.corrects, e.retracted_by
+/** A pedigree step with its entry's facts, as mapStep and mapFacts read it: name, SQL (unit_steps s, custody_events e). */
+const STEP_FIELDS = [
+  ['epc', 's.epc'], ['entry_idx', 's.entry_idx'], ['step_time', 's.event_time'], ['role', 's.role'], ['via', 's.via'],
+  ['step_lot', 's.lot'], ['step_expiry', 's.expiry'], ['idx', 'e.idx'], ['event_time', 'e.event_time'], ['event_date', 'e.event_date'],
+  ['type', 'e.type'], ['action', 'e.action'], ['biz_step', 'e.biz_step'], ['disposition', 'e.disposition'], ['party', 'e.party'],
+  ['location', 'e.location'], ['source_party', 'e.source_party'], ['destination_party', 'e.destination_party'],
+  ['destination_location', 'e.destination_location'], ['parent', 'e.parent'], ['lot', 'e.lot'], ['expiry', 'e.expiry'],
+  ['corrects', 'e.corrects'], ['retracted_by', 'e.retracted_by'],
+] as const;
+
+const STEP_SELECT = `SELECT ${STEP_FIELDS.map(([name, sql]) => `${sql} AS ${name}`).join(', ')}
   FROM unit_steps s JOIN custody_events e ON e.idx = s.entry_idx`;
 
 function mapAlert(r: Row): AlertRecord {
@@ -381,14 +389,7 @@ function parseJson(v: unknown): unknown {
 }
 
 /** A unit view's pedigree steps come as JSON arrays, not objects (a tenth less database CPU per view): name, SQL. */
-const VIEW_STEP_FIELDS = [
-  ['epc', 'st.epc'], ['entry_idx', 'st.entry_idx'], ['step_time', 'st.event_time'], ['role', 'st.role'], ['via', 'st.via'],
-  ['step_lot', 'st.lot'], ['step_expiry', 'st.expiry'], ['idx', 'e.idx'], ['event_time', 'e.event_time'], ['event_date', 'e.event_date'],
-  ['type', 'e.type'], ['action', 'e.action'], ['biz_step', 'e.biz_step'], ['disposition', 'e.disposition'], ['party', 'e.party'],
-  ['location', 'e.location'], ['source_party', 'e.source_party'], ['destination_party', 'e.destination_party'],
-  ['destination_location', 'e.destination_location'], ['parent', 'e.parent'], ['lot', 'e.lot'], ['expiry', 'e.expiry'],
-  ['corrects', 'e.corrects'], ['retracted_by', 'e.retracted_by'], ['party_name', 'p.name'],
-] as const;
+const VIEW_STEP_FIELDS = [...STEP_FIELDS, ['party_name', 'p.name']] as const;
 
 function viewStepRow(values: readonly unknown[]): Row {
   const row: Row = {};
@@ -410,18 +411,18 @@ function unitViewSql(low: number): string {
                       ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1) AS idx
        FROM unnest($1::text[]) AS q(epc)
      )
-     SELECT row_to_json(s) AS state,
-       (SELECT json_agg(json_build_array(${VIEW_STEP_FIELDS.map(([, sql]) => sql).join(', ')}) ORDER BY st.event_time, st.entry_idx)
-          FROM unit_steps st JOIN custody_events e ON e.idx = st.entry_idx LEFT JOIN parties p ON p.gln = e.party
-          WHERE st.epc = s.epc) AS steps,
-       (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = s.epc) AS alerts,
+     SELECT row_to_json(u) AS state,
+       (SELECT json_agg(json_build_array(${VIEW_STEP_FIELDS.map(([, sql]) => sql).join(', ')}) ORDER BY s.event_time, s.entry_idx)
+          FROM unit_steps s JOIN custody_events e ON e.idx = s.entry_idx LEFT JOIN parties p ON p.gln = e.party
+          WHERE s.epc = u.epc) AS steps,
+       (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = u.epc) AS alerts,
        (SELECT en.bytes FROM entries en WHERE en.idx = l.idx) AS latest_bytes,
        (SELECT json_agg(json_build_object('l', n.level, 'i', n.idx, 'h', encode(n.hash, 'base64')))
           FROM (SELECT b AS level, (l.idx >> b) # 1 AS idx FROM generate_series(0, ${low - 1}) AS b
                 WHERE ((l.idx >> ${low}) + 1) << ${low} <= $2::bigint
                 UNION ALL SELECT 0, l.idx) AS k
           JOIN tree_nodes n ON n.level = k.level AND n.idx = k.idx) AS proof_nodes
-     FROM latest l JOIN unit_state s ON s.epc = l.epc`;
+     FROM latest l JOIN unit_state u ON u.epc = l.epc`;
     unitViewSqlByLevel.set(low, text);
   }
   return text;
