@@ -75,6 +75,8 @@ export interface EventTemplate {
   readonly facts: Omit<CustodyFacts, 'index' | 'eventTime' | 'eventDate'>;
   /** Those facts as the custody_events COPY columns after idx, event_time and event_date. */
   readonly factsTail: string;
+  /** The pedigree facts as the unit_steps COPY columns after epc, entry_idx, event_time, role, via, lot and expiry. */
+  readonly stepsTail: string;
 }
 
 export interface WorkerSite {

@@ -60,6 +60,7 @@ const templates = init.templates.map((t) => ({
   preHash: split(t.preHash, false),
   facts: t.facts,
   factsTail: Buffer.from(t.factsTail, 'utf8'),
+  stepsTail: Buffer.from(t.stepsTail, 'utf8'),
 }));
 const devices = init.sites.map((s) => Buffer.from(s.device, 'utf8'));
 const glns = init.sites.map((s) => Buffer.from(s.gln, 'utf8'));
@@ -184,7 +185,9 @@ function runBlock(job: BlockJob): BlockResult {
     facts.text(`${idx}\t${time}\t${date}\t`);
     facts.bytes(tpl.factsTail);
     facts.text('\n');
-    steps.text(`${epc}\t${idx}\t${time}\tobject\t\\N\t\\N\t\\N\n`);
+    steps.text(`${epc}\t${idx}\t${time}\tobject\t\\N\t\\N\t\\N\t`);
+    steps.bytes(tpl.stepsTail);
+    steps.text('\n');
     links.text(`${epc}\t${idx}\t${lastIdx[u]! < 0 ? '\\N' : lastIdx[u]}\n`);
     lastIdx[u] = idx;
     const f: CustodyFacts = { ...tpl.facts, index: idx, eventTime: time, eventDate: date };

@@ -106,7 +106,10 @@ const TABLES = {
     'idx', 'event_time', 'event_date', 'type', 'action', 'biz_step', 'disposition', 'party', 'location', 'source_party',
     'destination_party', 'destination_location', 'parent', 'lot', 'expiry', 'corrects', 'retracted_by',
   ],
-  unit_steps: ['epc', 'entry_idx', 'event_time', 'role', 'via', 'lot', 'expiry'],
+  unit_steps: [
+    'epc', 'entry_idx', 'event_time', 'role', 'via', 'lot', 'expiry', 'biz_step', 'disposition', 'party', 'location',
+    'destination_party', 'corrects', 'retracted_by',
+  ],
   unit_state: [
     'epc', 'kind', 'gtin', 'serial', 'sscc', 'state', 'commissioned_idx', 'lot', 'expiry', 'owner', 'custodian', 'location',
     'custody_idx', 'destination_party', 'destination_location', 'ship_idx', 'terminal_idx', 'container', 'container_idx',
@@ -315,7 +318,10 @@ export async function loadDataset(o: LoadOptions): Promise<LoadResult> {
     const { index: _i, eventTime: _t, eventDate: _d, ...facts } = readCustodyFacts({ index: 0, eventId: null, eventTime: TIME_PLACEHOLDER, event: sample, party: by.gln }).facts;
     const factsTail = [facts.type, facts.action, facts.bizStep, facts.disposition, facts.party, facts.location, facts.sourceParty, facts.destinationParty,
       facts.destinationLocation, facts.parent, facts.lot, facts.expiry].map(copyText).join('\t') + `\t${facts.corrects ?? '\\N'}\t${facts.retractedBy ?? '\\N'}`;
-    return { signing, json: JSON.stringify(full), preHash: pre.value, facts, factsTail };
+    // unit_steps keeps its entry's pedigree facts (server/adapters/db/schema.ts unitSteps).
+    const stepsTail = [facts.bizStep, facts.disposition, facts.party, facts.location, facts.destinationParty].map(copyText).join('\t') +
+      `\t${facts.corrects ?? '\\N'}\t${facts.retractedBy ?? '\\N'}`;
+    return { signing, json: JSON.stringify(full), preHash: pre.value, facts, factsTail, stepsTail };
   };
   const distributors = sites.filter((s) => s.role === 'distributor');
   const pharmacies = sites.filter((s) => s.role === 'pharmacy');

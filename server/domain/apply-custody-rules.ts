@@ -266,7 +266,11 @@ export async function applyCustodyRules(
   const write: CustodyWrite = {
     events: parsed.map((p) => facts.get(p.facts.index)!),
     retractions: [...retractedBy].filter(([index]) => !facts.has(index)).map(([index, by]) => ({ index, by })),
-    steps: [...steps.values()],
+    steps: [...steps.values()].map((step) => {
+      const f = factsOf(step.index);
+      if (!f) throw new Error(`custody rules: no facts for entry ${step.index} of a step of ${step.epc}`);
+      return { step, facts: f };
+    }),
     deletedSteps,
     states: [...changed].map((epc) => states.get(epc) ?? emptyState(epc)),
     raise: [...toRaise.values()],

@@ -54,6 +54,9 @@ export interface CustodyFacts {
   readonly retractedBy: number | null;
 }
 
+/** The facts of an entry a pedigree step shows; kept with each step of the entry (the unit view reads only steps). */
+export type PedigreeFacts = Pick<CustodyFacts, 'index' | 'bizStep' | 'disposition' | 'party' | 'location' | 'destinationParty' | 'corrects' | 'retractedBy'>;
+
 export type StepRole = 'object' | 'parent' | 'child' | 'via';
 
 /** One entry as it concerns one identifier. */

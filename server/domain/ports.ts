@@ -3,7 +3,7 @@ import type { Receipt } from '../../schemas/topics.js';
 import type { SignedCaptureEntry, UnsignedCaptureEntry } from '../../schemas/signing/capture-entry.js';
 import type { SignedRecallEntry, UnsignedRecallEntry } from '../../schemas/signing/recall-entry.js';
 import type { TreeNodeReader } from '../log/tree-nodes.js';
-import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
+import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, PedigreeFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
 import type { ActiveRecallScope, RecallScope } from './recall-scope.js';
 
 export type PartyRole = 'admin' | 'manufacturer' | 'distributor' | 'pharmacy' | 'regulator';
@@ -199,12 +199,19 @@ export interface StoredStep {
   readonly facts: CustodyFacts;
 }
 
+/** A step with the facts of its entry that a pedigree shows (StoredStep is one). */
+export interface PedigreeStepRecord {
+  readonly step: UnitStep;
+  readonly facts: PedigreeFacts;
+}
+
 /** Everything one application of the rules writes, in one transaction with the new watermark. */
 export interface CustodyWrite {
   readonly events: readonly CustodyFacts[];
   /** Earlier entries now declared erroneous. */
   readonly retractions: readonly { index: number; by: number }[];
-  readonly steps: readonly UnitStep[];
+  /** New steps, each with its entry's facts as they stand after this write (retractions applied). */
+  readonly steps: readonly PedigreeStepRecord[];
   readonly deletedSteps: readonly { epc: string; index: number }[];
   readonly states: readonly UnitState[];
   readonly raise: readonly RaisedAlert[];
@@ -242,7 +249,7 @@ export interface CustodyTransaction {
 export interface UnitView {
   readonly state: UnitState;
   /** Steps in pedigree order (eventTime, then index), with their facts. */
-  readonly steps: readonly StoredStep[];
+  readonly steps: readonly PedigreeStepRecord[];
   readonly partyNames: ReadonlyMap<string, string>;
   /** Every alert about the unit, open or not. */
   readonly alerts: readonly AlertRecord[];

@@ -6,7 +6,7 @@ import type { TreeNodeReader } from '../log/tree-nodes.js';
 import type { CheckpointCache } from './checkpoint-cache.js';
 import { alertJson } from './apply-custody-rules.js';
 import { TERMINAL_STATES, type AlertRecord, type UnitState } from './custody-model.js';
-import type { Clock, CustodyStore, LedgerStore, Notifier, StoredStep } from './ports.js';
+import type { Clock, CustodyStore, LedgerStore, Notifier, PedigreeStepRecord } from './ports.js';
 import type { UnitQuery } from './unit-key.js';
 
 export interface VerifyUnitOptions {
@@ -56,7 +56,7 @@ export interface Verification {
   readonly proof: { readonly entry: Uint8Array; readonly inclusionProof: InclusionProof; readonly checkpoint: string } | null;
 }
 
-export function pedigreeOf(steps: readonly StoredStep[], names: ReadonlyMap<string, string>, alerts: readonly AlertRecord[]): PedigreeStep[] {
+export function pedigreeOf(steps: readonly PedigreeStepRecord[], names: ReadonlyMap<string, string>, alerts: readonly AlertRecord[]): PedigreeStep[] {
   return steps.map(({ step, facts }) => ({
     index: step.index,
     eventTime: step.eventTime,

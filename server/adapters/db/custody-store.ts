@@ -1,8 +1,8 @@
 // CustodyStore on SQL (PostgreSQL or PGlite): the rules transaction (one multi-table statement on the hot path, rows
 // as one JSON parameter), the unit views served to verification in one round trip, containers, alerts.
 import { ALERT_SEVERITY, type AlertCode, type AlertSeverity } from '../../../schemas/codes.js';
-import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
-import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, StoredStep, UnitView } from '../../domain/ports.js';
+import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, PedigreeFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
+import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, PedigreeStepRecord, StoredStep, UnitView } from '../../domain/ports.js';
 import { BatchLoader } from './batch-loader.js';
 import { jsonParam, jsonRecordset } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
@@ -135,8 +135,28 @@ function mapFacts(r: Row): CustodyFacts {
   };
 }
 
-const STEP_COLUMNS = ['epc', 'entry_idx', 'event_time', 'role', 'via', 'lot', 'expiry'] as const;
-const STEP_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', 'text'] as const;
+const STEP_COLUMNS = [
+  'epc', 'entry_idx', 'event_time', 'role', 'via', 'lot', 'expiry',
+  'biz_step', 'disposition', 'party', 'location', 'destination_party', 'corrects', 'retracted_by',
+] as const;
+const STEP_TYPES = ['text', 'bigint', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint'] as const;
+
+function stepValues({ step: s, facts: f }: PedigreeStepRecord): unknown[] {
+  return [s.epc, s.index, s.eventTime, s.role, s.via, s.lot, s.expiry, f.bizStep, f.disposition, f.party, f.location, f.destinationParty, f.corrects, f.retractedBy];
+}
+
+function mapPedigreeFacts(r: Row): PedigreeFacts {
+  return {
+    index: Number(r.entry_idx),
+    bizStep: text(r.biz_step),
+    disposition: text(r.disposition),
+    party: text(r.party),
+    location: text(r.location),
+    destinationParty: text(r.destination_party),
+    corrects: num(r.corrects),
+    retractedBy: num(r.retracted_by),
+  };
+}
 
 function mapStep(r: Row): UnitStep {
   return {
@@ -291,8 +311,7 @@ function custodyTransaction(tx: SqlExecutor): CustodyTransaction {
         parts.push(`ev AS (INSERT INTO custody_events (${FACT_COLUMNS.join(', ')}) SELECT * FROM ${src} ON CONFLICT (idx) DO NOTHING)`);
       }
       if (w.steps.length > 0) {
-        const rows = w.steps.map((s) => [s.epc, s.index, s.eventTime, s.role, s.via, s.lot, s.expiry]);
-        const src = jsonRecords(params, STEP_COLUMNS, STEP_TYPES, rows);
+        const src = jsonRecords(params, STEP_COLUMNS, STEP_TYPES, w.steps.map(stepValues));
         parts.push(`st AS (INSERT INTO unit_steps (${STEP_COLUMNS.join(', ')}) SELECT * FROM ${src} ON CONFLICT (epc, entry_idx) DO NOTHING)`);
       }
       if (w.states.length > 0) {
@@ -309,9 +328,15 @@ function custodyTransaction(tx: SqlExecutor): CustodyTransaction {
       );
       // The rarer writes: retractions, removed steps, alerts.
       if (w.retractions.length > 0) {
+        const retracted = [w.retractions.map((r) => r.index), w.retractions.map((r) => r.by)];
         await tx.query(
           'UPDATE custody_events c SET retracted_by = r.by FROM unnest($1::bigint[], $2::bigint[]) AS r(idx, by) WHERE c.idx = r.idx',
-          [w.retractions.map((r) => r.index), w.retractions.map((r) => r.by)],
+          retracted,
+        );
+        // The steps' copy of the entry's facts (schema.ts unitSteps) follows.
+        await tx.query(
+          'UPDATE unit_steps s SET retracted_by = r.by FROM unnest($1::bigint[], $2::bigint[]) AS r(idx, by) WHERE s.entry_idx = r.idx',
+          retracted,
         );
       }
       if (w.deletedSteps.length > 0) {
@@ -389,7 +414,11 @@ function parseJson(v: unknown): unknown {
 }
 
 /** A unit view's pedigree steps come as JSON arrays, not objects (a tenth less database CPU per view): name, SQL. */
-const VIEW_STEP_FIELDS = [...STEP_FIELDS, ['party_name', 'p.name']] as const;
+/** A pedigree step as the unit view reads it: unit_steps alone (with its copy of the entry's facts), and party names. */
+const VIEW_STEP_FIELDS = [
+  ...STEP_COLUMNS.map((c) => [c === 'event_time' ? 'step_time' : c === 'lot' ? 'step_lot' : c === 'expiry' ? 'step_expiry' : c, `s.${c}`] as const),
+  ['party_name', 'p.name'],
+] as const;
 
 function viewStepRow(values: readonly unknown[]): Row {
   const row: Row = {};
@@ -406,14 +435,10 @@ function unitViewSql(low: number): string {
   if (!Number.isInteger(low) || low < 1 || low > 62) throw new RangeError(`proof levels read with a unit view: ${low}`);
   let text = unitViewSqlByLevel.get(low);
   if (text === undefined) {
-    text = `WITH latest AS (
-       SELECT q.epc, (SELECT st.entry_idx FROM unit_steps st WHERE st.epc = q.epc
-                      ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1) AS idx
-       FROM unnest($1::text[]) AS q(epc)
-     )
-     SELECT row_to_json(u) AS state,
+    // The latest step is a lateral join: as a CTE column it was planned once per use (four index scans, not one).
+    text = `SELECT row_to_json(u) AS state,
        (SELECT json_agg(json_build_array(${VIEW_STEP_FIELDS.map(([, sql]) => sql).join(', ')}) ORDER BY s.event_time, s.entry_idx)
-          FROM unit_steps s JOIN custody_events e ON e.idx = s.entry_idx LEFT JOIN parties p ON p.gln = e.party
+          FROM unit_steps s LEFT JOIN parties p ON p.gln = s.party
           WHERE s.epc = u.epc) AS steps,
        (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = u.epc) AS alerts,
        (SELECT en.bytes FROM entries en WHERE en.idx = l.idx) AS latest_bytes,
@@ -422,7 +447,9 @@ function unitViewSql(low: number): string {
                 WHERE ((l.idx >> ${low}) + 1) << ${low} <= $2::bigint
                 UNION ALL SELECT 0, l.idx) AS k
           JOIN tree_nodes n ON n.level = k.level AND n.idx = k.idx) AS proof_nodes
-     FROM latest l JOIN unit_state u ON u.epc = l.epc`;
+     FROM unnest($1::text[]) AS q(epc) JOIN unit_state u ON u.epc = q.epc
+     LEFT JOIN LATERAL (SELECT st.entry_idx AS idx FROM unit_steps st WHERE st.epc = q.epc
+                        ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1) AS l ON true`;
     unitViewSqlByLevel.set(low, text);
   }
   return text;
@@ -449,7 +476,7 @@ async function readUnitViews(db: SqlExecutor, epcs: readonly string[], proofSize
     const state = mapState(parseJson(r.state) as Row);
     out.set(state.epc, {
       state,
-      steps: stepRows.map((sr) => ({ step: mapStep(sr), facts: mapFacts(sr) })),
+      steps: stepRows.map((sr) => ({ step: mapStep(sr), facts: mapPedigreeFacts(sr) })),
       partyNames,
       alerts: ((parseJson(r.alerts) as Row[] | null) ?? []).map(mapAlert),
       latestEntryBytes: toBytes(r.latest_bytes),

@@ -178,6 +178,15 @@ export const unitSteps = pgTable(
     /** Lot and expiry as scanned in this event (a Digital Link's (10) and (17)), if any. */
     lot: text('lot'),
     expiry: text('expiry'),
+    // The entry's facts a pedigree shows, copied from custody_events (retracted_by kept equal to it): a verification
+    // reads a unit's steps without one random custody_events page per step (bench/RESULTS.md, session 5).
+    bizStep: text('biz_step'),
+    disposition: text('disposition'),
+    party: text('party'),
+    location: text('location'),
+    destinationParty: text('destination_party'),
+    corrects: int8('corrects'),
+    retractedBy: int8('retracted_by'),
   },
   (t) => [primaryKey({ columns: [t.epc, t.entryIndex] }), index('unit_steps_entry').on(t.entryIndex)],
 );
