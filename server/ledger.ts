@@ -163,6 +163,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     const checkOptions = {
       devices,
       maxPayloadBytes: config.maxPayloadBytes,
+      readNamed: config.custodyRules,
       keyObject: (k: DeviceKey) => {
         const cached = keys.get(k.publicKey);
         return cached.ok ? cached.value : k.publicKey;
@@ -174,6 +175,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
             workers: config.checkWorkers,
             devices,
             maxPayloadBytes: config.maxPayloadBytes,
+            readNamed: config.custodyRules,
             fallback: (topic, payload) => checkEnvelope(topic, payload, checkOptions),
             onWorkerError: (e) => logger.error({ err: e }, 'envelope check worker failed; checking on the main thread'),
           })
@@ -185,6 +187,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       signer,
       devices,
       maxPayloadBytes: config.maxPayloadBytes,
+      readNamed: config.custodyRules,
       keyObject: (k) => {
         const cached = keys.get(k.publicKey);
         return cached.ok ? cached.value : k.publicKey;

@@ -12,6 +12,8 @@ export interface CheckPoolOptions {
   readonly workers: number;
   readonly devices: DeviceDirectory;
   readonly maxPayloadBytes: number;
+  /** Candidates carry the identifiers as the custody rules read them (when the rules are on). */
+  readonly readNamed: boolean;
   /** Used when no worker is alive (a worker failed to start or crashed). */
   readonly fallback: (topic: string, payload: Uint8Array) => Promise<CheckEnvelopeResult>;
   readonly onWorkerError?: (error: Error) => void;
@@ -83,7 +85,7 @@ export class CheckPool {
       // Structured clone copies a view's whole ArrayBuffer: an MQTT payload is often a view into a 64 KiB socket
       // chunk, so send a compact copy of just its bytes.
       const bytes = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength ? payload : new Uint8Array(payload);
-      this.#outgoing[w]!.push({ id, topic, payload: bytes, device, maxPayloadBytes: this.#o.maxPayloadBytes });
+      this.#outgoing[w]!.push({ id, topic, payload: bytes, device, maxPayloadBytes: this.#o.maxPayloadBytes, readNamed: this.#o.readNamed });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());

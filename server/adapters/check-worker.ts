@@ -11,6 +11,7 @@ export interface CheckRequest {
   readonly payload: Uint8Array;
   readonly device: DeviceRecord | undefined;
   readonly maxPayloadBytes: number;
+  readonly readNamed: boolean;
 }
 
 /** The answer to one request; an accepted candidate comes back without its bytes (the main thread holds them). */
@@ -26,6 +27,7 @@ function checkOne(req: CheckRequest): CheckAnswer {
   try {
     const result = checkEnvelopeOf(req.topic, req.payload, req.device, {
       maxPayloadBytes: req.maxPayloadBytes,
+      readNamed: req.readNamed,
       keyObject: (k) => {
         const r = keys.get(k.publicKey);
         return r.ok ? r.value : k.publicKey;

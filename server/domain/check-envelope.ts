@@ -8,7 +8,8 @@ import { verifyEnvelope } from '../../schemas/signing/verify-envelope.js';
 import { validateEpcisEvent } from '../../schemas/epcis/validate.js';
 import { computeEventPreHash, hashIdFromDigestHex } from '../../schemas/epcis/event-hash.js';
 import type { CandidateEntry, DeviceDirectory, DeviceKey, DeviceRecord } from './ports.js';
-import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation } from './event-identifiers.js';
+import { namedIdentifiers } from './custody-facts.js';
+import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation, identifierFactsOfOneEvent } from './event-identifiers.js';
 
 export interface CheckedEnvelope {
   readonly ok: true;
@@ -36,6 +37,8 @@ export interface CheckEnvelopeOptions {
   readonly maxPayloadBytes: number;
   /** Resolves a device key to a cached node:crypto KeyObject. */
   readonly keyObject: (key: DeviceKey) => KeyObject | Uint8Array;
+  /** Read the identifiers as the custody rules want them too (candidate `named`); default true. */
+  readonly readNamed?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -66,7 +69,7 @@ export function checkEnvelopeOf(
   topic: string,
   payload: Uint8Array,
   device: DeviceRecord | undefined,
-  options: Pick<CheckEnvelopeOptions, 'maxPayloadBytes' | 'keyObject'>,
+  options: Pick<CheckEnvelopeOptions, 'maxPayloadBytes' | 'keyObject' | 'readNamed'>,
 ): CheckEnvelopeResult {
   const topicDevice = parseDeviceEventsTopic(topic) ?? null;
   const refuse = (code: RejectionCode, detail: string, extra: Partial<RefusedEnvelope> = {}): RefusedEnvelope => ({
@@ -122,6 +125,7 @@ export function checkEnvelopeOf(
       eventId,
     });
   }
+  const factsOf = identifierFactsOfOneEvent();
   const location = eventLocation(event);
   if (location !== device.location) {
     return refuse(
@@ -142,7 +146,9 @@ export function checkEnvelopeOf(
       eventId: event.errorDeclaration !== undefined ? `${eventId}${ERROR_DECLARATION_SUFFIX}` : eventId,
       eventTime: typeof event.eventTime === 'string' ? new Date(event.eventTime).toISOString() : null,
       event,
-      identifiers: eventIdentifiers(event),
+      // Each identifier string is parsed once for both readers (it was three times a unit per event with the rules).
+      identifiers: eventIdentifiers(event, factsOf),
+      ...(options.readNamed !== false ? { named: namedIdentifiers(event, factsOf) } : {}),
       party: device.party,
     },
   };

@@ -1,16 +1,10 @@
 // Reads the custody facts of one entry from its EPCIS event (DESIGN.md §§2, 6). The event is attacker-controlled
 // JSON that passed the EPCIS schema: every field is checked for its type before use.
-import { parseDigitalLink } from '../../schemas/gs1/digital-link.js';
-import type { CustodyFacts, StepRole } from './custody-model.js';
-import { canonicalIdentifier, ERROR_DECLARATION_SUFFIX, eventLocation, identifierKey } from './event-identifiers.js';
+import type { CustodyFacts, NamedIdentifier } from './custody-model.js';
+import { canonicalLocationIdentifier, ERROR_DECLARATION_SUFFIX, eventLocation, identifierFacts, identifierKey, type IdentifierFacts } from './event-identifiers.js';
 
 /** An identifier the event names itself, with what the scan said about it. */
-export interface NamedIdentifier {
-  readonly epc: string;
-  readonly role: Exclude<StepRole, 'via'>;
-  readonly lot: string | null;
-  readonly expiry: string | null;
-}
+export type { NamedIdentifier };
 
 export interface EntryFacts {
   /** `corrects` is resolved by the caller from `correctsEventId`. */
@@ -27,6 +21,8 @@ export interface EntryInput {
   readonly event: unknown;
   /** GLN of the party whose device recorded the entry (null for ledger entries). */
   readonly party: string | null;
+  /** namedIdentifiers(event), when already read (the envelope checks do, in a worker thread). */
+  readonly named?: readonly NamedIdentifier[];
 }
 
 const VOCABULARY_PREFIXES = [
@@ -52,7 +48,7 @@ function str(v: unknown): string | null {
 /** GLN of a PGLN or SGLN, written as a Digital Link or an EPC URN. */
 function glnOf(id: unknown): string | null {
   if (typeof id !== 'string') return null;
-  const c = canonicalIdentifier(id);
+  const c = canonicalLocationIdentifier(id);
   const m = c ? /^https:\/\/id\.gs1\.org\/41[47]\/([0-9]{13})/.exec(c) : null;
   return m ? m[1]! : null;
 }
@@ -69,7 +65,7 @@ function partyAndLocation(list: unknown, key: 'source' | 'destination'): { party
     const value = (item as Record<string, unknown>)[key];
     if (type === 'owning_party') owning ??= glnOf(value);
     else if (type === 'possessing_party') possessing ??= glnOf(value);
-    else if (type === 'location' && typeof value === 'string') location ??= canonicalIdentifier(value) ?? null;
+    else if (type === 'location' && typeof value === 'string') location ??= canonicalLocationIdentifier(value) ?? null;
   }
   return { party: owning ?? possessing, location };
 }
@@ -83,46 +79,38 @@ function localDate(isoUtc: string, offset: unknown): string {
 }
 
 /** An identifier's key plus the lot (10) and expiry (17) its Digital Link carries (a scan of the pack). */
-function named(v: unknown, role: NamedIdentifier['role']): NamedIdentifier | undefined {
-  if (typeof v !== 'string') return undefined;
-  const epc = identifierKey(v);
-  if (epc === undefined) return undefined;
-  let lot: string | null = null;
-  let expiry: string | null = null;
-  if (!v.startsWith('urn:') && (v.includes('/10/') || v.includes('17='))) {
-    const scan = parseDigitalLink(v);
-    if (scan.ok) {
-      lot = scan.value.lot ?? null;
-      expiry = scan.value.expiry ?? null;
+/** The units and containers an event names, with their roles, in event order, each once. */
+export function namedIdentifiers(event: Record<string, unknown>, factsOf: (epc: string) => IdentifierFacts | undefined = identifierFacts): NamedIdentifier[] {
+  const ids: NamedIdentifier[] = [];
+  const seen = new Set<string>();
+  const add = (v: unknown, role: NamedIdentifier['role']) => {
+    if (typeof v !== 'string') return;
+    const f = factsOf(v);
+    if (f && !seen.has(f.key)) {
+      seen.add(f.key);
+      ids.push({ epc: f.key, role, lot: f.lot, expiry: f.expiry });
+    }
+  };
+  if (event.type === 'AggregationEvent') {
+    add(event.parentID, 'parent');
+    if (Array.isArray(event.childEPCs)) for (const c of event.childEPCs) add(c, 'child');
+  } else {
+    if (event.type === 'TransactionEvent') add(event.parentID, 'object');
+    for (const field of ['epcList', 'inputEPCList', 'outputEPCList'] as const) {
+      const list = event[field];
+      if (Array.isArray(list)) for (const c of list) add(c, 'object');
     }
   }
-  return { epc, role, lot, expiry };
+  return ids;
 }
 
 export function readCustodyFacts(entry: EntryInput): EntryFacts {
   const event = (entry.event && typeof entry.event === 'object' ? entry.event : {}) as Record<string, unknown>;
   const eventTime = entry.eventTime ?? new Date(0).toISOString();
   const type = str(event.type) ?? 'unknown';
-  const ids: NamedIdentifier[] = [];
-  const seen = new Set<string>();
-  const add = (v: unknown, role: NamedIdentifier['role']) => {
-    const n = named(v, role);
-    if (n && !seen.has(n.epc)) {
-      seen.add(n.epc);
-      ids.push(n);
-    }
-  };
-  const parentKey = typeof event.parentID === 'string' ? (identifierKey(event.parentID) ?? null) : null;
-  if (type === 'AggregationEvent') {
-    add(event.parentID, 'parent');
-    if (Array.isArray(event.childEPCs)) for (const c of event.childEPCs) add(c, 'child');
-  } else {
-    if (type === 'TransactionEvent') add(event.parentID, 'object');
-    for (const field of ['epcList', 'inputEPCList', 'outputEPCList'] as const) {
-      const list = event[field];
-      if (Array.isArray(list)) for (const c of list) add(c, 'object');
-    }
-  }
+  const ids = entry.named ?? namedIdentifiers(event);
+  const parentKey =
+    typeof event.parentID === 'string' ? ((ids.find((n) => n.role === 'parent')?.epc ?? identifierKey(event.parentID)) ?? null) : null;
   const ilmd = event.ilmd && typeof event.ilmd === 'object' ? (event.ilmd as Record<string, unknown>) : {};
   const source = partyAndLocation(event.sourceList, 'source');
   const destination = partyAndLocation(event.destinationList, 'destination');
@@ -142,7 +130,7 @@ export function readCustodyFacts(entry: EntryInput): EntryFacts {
       bizStep: bareWord(event.bizStep),
       disposition: bareWord(event.disposition),
       party: entry.party,
-      location: (bizLocation ? canonicalIdentifier(bizLocation) : undefined) ?? eventLocation(event) ?? null,
+      location: (bizLocation ? canonicalLocationIdentifier(bizLocation) : undefined) ?? eventLocation(event) ?? null,
       sourceParty: source.party,
       destinationParty: destination.party,
       destinationLocation: destination.location,

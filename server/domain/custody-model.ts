@@ -26,6 +26,16 @@ export interface AppliedEntry {
   readonly device: string | null;
   /** GLN of the party that recorded it, when the log says (capture entries); else its device's party is used. */
   readonly party?: string | null;
+  /** The identifiers the event names, when the envelope checks read them already (else read from `event`). */
+  readonly named?: readonly NamedIdentifier[];
+}
+
+/** A unit or container an event names, with its role and the lot and expiry scanned with it. */
+export interface NamedIdentifier {
+  readonly epc: string;
+  readonly role: Exclude<StepRole, 'via'>;
+  readonly lot: string | null;
+  readonly expiry: string | null;
 }
 
 /** The custody facts of one entry, parsed once from its event. */

@@ -39,7 +39,15 @@ export class CustodyProjector {
     for (const o of outcomes) {
       if (o.status !== 'accepted') continue;
       const c = o.candidate;
-      this.#pending.push({ index: o.index, eventId: c.eventId, eventTime: c.eventTime, event: c.event, device: c.device, party: c.party ?? null });
+      this.#pending.push({
+        index: o.index,
+        eventId: c.eventId,
+        eventTime: c.eventTime,
+        event: c.event,
+        device: c.device,
+        party: c.party ?? null,
+        ...(c.named ? { named: c.named } : {}),
+      });
     }
     this.#kick();
   };

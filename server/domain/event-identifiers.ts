@@ -20,12 +20,46 @@ export function canonicalIdentifier(epc: string): string | undefined {
  * scanned attributes, not part of the identity. Other identifiers keep their canonical form.
  */
 export function identifierKey(epc: string): string | undefined {
-  const canonical = canonicalIdentifier(epc);
-  if (canonical === undefined) return undefined;
+  return identifierFacts(epc)?.key;
+}
+
+function keyOfCanonical(canonical: string): string {
   const m = /^https:\/\/id\.gs1\.org\/01\/([0-9]{14})(?:\/22\/[^/?#]+)?(?:\/10\/[^/?#]+)?\/21\/([^/?#]+)/.exec(canonical);
   if (m) return `https://id.gs1.org/01/${m[1]}/21/${m[2]}`;
   const q = canonical.indexOf('?');
   return q < 0 ? canonical : canonical.slice(0, q);
+}
+
+/** An identifier's chain key with the lot (10) and expiry (17) its Digital Link carries, if any. */
+export interface IdentifierFacts {
+  readonly key: string;
+  readonly lot: string | null;
+  readonly expiry: string | null;
+}
+
+/** identifierKey and the scanned lot and expiry, from one parse of the identifier; undefined when it is none. */
+export function identifierFacts(epc: string): IdentifierFacts | undefined {
+  if (epc.startsWith('urn:')) {
+    const r = epcUriToDigitalLink(epc);
+    return r.ok ? { key: keyOfCanonical(r.value), lot: null, expiry: null } : undefined;
+  }
+  const r = parseDigitalLink(epc);
+  if (!r.ok) return undefined;
+  const f = formatDigitalLink(r.value);
+  if (!f.ok) return undefined;
+  const scanned = epc.includes('/10/') || epc.includes('17=');
+  return { key: keyOfCanonical(f.value), lot: scanned ? (r.value.lot ?? null) : null, expiry: scanned ? (r.value.expiry ?? null) : null };
+}
+
+/** identifierFacts remembered for the strings of one event: each is parsed once however many readers ask. */
+export function identifierFactsOfOneEvent(): (epc: string) => IdentifierFacts | undefined {
+  const seen = new Map<string, IdentifierFacts | undefined>();
+  return (epc) => {
+    if (seen.has(epc)) return seen.get(epc);
+    const f = identifierFacts(epc);
+    seen.set(epc, f);
+    return f;
+  };
 }
 
 /**
@@ -37,11 +71,11 @@ export const ERROR_DECLARATION_SUFFIX = '#errorDeclaration';
 const LIST_FIELDS = ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'] as const;
 
 /** Every instance-level identifier named by the event (attacker-controlled: non-strings are skipped). */
-export function eventIdentifiers(event: Record<string, unknown>): string[] {
+export function eventIdentifiers(event: Record<string, unknown>, factsOf: (epc: string) => IdentifierFacts | undefined = identifierFacts): string[] {
   const out = new Set<string>();
   const add = (v: unknown) => {
     if (typeof v !== 'string') return;
-    const id = identifierKey(v);
+    const id = factsOf(v)?.key;
     if (id !== undefined) out.add(id);
   };
   add(event.parentID);
@@ -54,18 +88,24 @@ export function eventIdentifiers(event: Record<string, unknown>): string[] {
 
 // A device sends every event from the same few locations, so their canonical forms are remembered (bounded: the
 // strings are attacker-controlled). Parsing the Digital Link again per event was 4 % of an envelope check.
-const locationForms = new Map<string, string>();
+const locationForms = new Map<string, string | null>();
 const MAX_LOCATION_FORMS = 4096;
 
-function canonicalLocation(id: string): string {
+/** canonicalIdentifier of a party or location (read point, business location, source, destination), remembered: a
+ * site names the same few in every event. */
+export function canonicalLocationIdentifier(id: string): string | undefined {
   const known = locationForms.get(id);
-  if (known !== undefined) return known;
-  const canonical = canonicalIdentifier(id) ?? id;
+  if (known !== undefined) return known ?? undefined;
+  const canonical = canonicalIdentifier(id);
   if (id.length <= 512) {
     if (locationForms.size >= MAX_LOCATION_FORMS) locationForms.clear();
-    locationForms.set(id, canonical);
+    locationForms.set(id, canonical ?? null);
   }
   return canonical;
+}
+
+function canonicalLocation(id: string): string {
+  return canonicalLocationIdentifier(id) ?? id;
 }
 
 /** The event's location: readPoint, else bizLocation, canonicalised; undefined when it names none. */

@@ -3,7 +3,7 @@ import type { Receipt } from '../../schemas/topics.js';
 import type { SignedCaptureEntry, UnsignedCaptureEntry } from '../../schemas/signing/capture-entry.js';
 import type { SignedRecallEntry, UnsignedRecallEntry } from '../../schemas/signing/recall-entry.js';
 import type { TreeNodeReader } from '../log/tree-nodes.js';
-import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, PedigreeFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
+import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, NamedIdentifier, PedigreeFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
 import type { ActiveRecallScope, RecallScope } from './recall-scope.js';
 
 export type PartyRole = 'admin' | 'manufacturer' | 'distributor' | 'pharmacy' | 'regulator';
@@ -42,6 +42,8 @@ export interface CandidateEntry {
   readonly event: unknown;
   /** Canonical Digital Links of every unit and container the entry touches (its pedigree chains). */
   readonly identifiers: readonly string[];
+  /** What the custody rules read of those identifiers (custody-facts.ts namedIdentifiers), when already read. */
+  readonly named?: readonly NamedIdentifier[];
   /** GLN of the party that recorded the entry: its device's party, or the capturing party's token (issue 6). */
   readonly party?: string | null;
 }
