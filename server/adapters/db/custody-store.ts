@@ -496,7 +496,13 @@ export interface SqlCustodyStoreOptions {
 
 export function createSqlCustodyStore(db: SqlClient, options: SqlCustodyStoreOptions = {}): CustodyStore {
   const lowLevels = options.proofLevelsRead ?? (() => 8);
-  const views = new BatchLoader<string, UnitView, number>((epcs, proofSize) => readUnitViews(db, epcs, proofSize, lowLevels()));
+  // On PostgreSQL, four reads of at most 16 units at once: each backend answers a read on one core, so small reads
+  // keep both cores' backends busy and hand the main thread answers in small bursts (bench/verify: 3,356 -> 4,208-4,307
+  // verifications/s against two reads of 64). PGlite answers one read at a time: fewer, larger reads.
+  const views = new BatchLoader<string, UnitView, number>(
+    (epcs, proofSize) => readUnitViews(db, epcs, proofSize, lowLevels()),
+    db.dialect === 'postgres' ? { maxInFlight: 4, maxBatch: 16 } : {},
+  );
   return {
     apply(fn) {
       return db.transaction(async (tx) => {
