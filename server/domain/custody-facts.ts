@@ -78,7 +78,6 @@ function localDate(isoUtc: string, offset: unknown): string {
   return new Date(ms + minutes * 60_000).toISOString().slice(0, 10);
 }
 
-/** An identifier's key plus the lot (10) and expiry (17) its Digital Link carries (a scan of the pack). */
 /** The units and containers an event names, with their roles, in event order, each once. */
 export function namedIdentifiers(event: Record<string, unknown>, factsOf: (epc: string) => IdentifierFacts | undefined = identifierFacts): NamedIdentifier[] {
   const ids: NamedIdentifier[] = [];

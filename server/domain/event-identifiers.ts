@@ -1,17 +1,23 @@
 // The units and containers an EPCIS event touches, as canonical Digital Links: the keys of each pedigree chain.
 import { epcUriToDigitalLink } from '../../schemas/gs1/epc-uri.js';
 import { parseDigitalLink, formatDigitalLink } from '../../schemas/gs1/digital-link.js';
+import type { Gs1Scan } from '../../schemas/gs1/gs1-scan.js';
 
-/** Canonical form of an EPC written as a URN or a Digital Link on any host; undefined when it is neither. */
-export function canonicalIdentifier(epc: string): string | undefined {
+/** The canonical form of an EPC and, for a Digital Link, what it parsed to. */
+function canonicalForm(epc: string): { readonly canonical: string; readonly link?: Gs1Scan } | undefined {
   if (epc.startsWith('urn:')) {
     const r = epcUriToDigitalLink(epc);
-    return r.ok ? r.value : undefined;
+    return r.ok ? { canonical: r.value } : undefined;
   }
   const r = parseDigitalLink(epc);
   if (!r.ok) return undefined;
   const f = formatDigitalLink(r.value);
-  return f.ok ? f.value : undefined;
+  return f.ok ? { canonical: f.value, link: r.value } : undefined;
+}
+
+/** Canonical form of an EPC written as a URN or a Digital Link on any host; undefined when it is neither. */
+export function canonicalIdentifier(epc: string): string | undefined {
+  return canonicalForm(epc)?.canonical;
 }
 
 /**
@@ -39,16 +45,10 @@ export interface IdentifierFacts {
 
 /** identifierKey and the scanned lot and expiry, from one parse of the identifier; undefined when it is none. */
 export function identifierFacts(epc: string): IdentifierFacts | undefined {
-  if (epc.startsWith('urn:')) {
-    const r = epcUriToDigitalLink(epc);
-    return r.ok ? { key: keyOfCanonical(r.value), lot: null, expiry: null } : undefined;
-  }
-  const r = parseDigitalLink(epc);
-  if (!r.ok) return undefined;
-  const f = formatDigitalLink(r.value);
-  if (!f.ok) return undefined;
-  const scanned = epc.includes('/10/') || epc.includes('17=');
-  return { key: keyOfCanonical(f.value), lot: scanned ? (r.value.lot ?? null) : null, expiry: scanned ? (r.value.expiry ?? null) : null };
+  const form = canonicalForm(epc);
+  if (!form) return undefined;
+  const scan = form.link && (epc.includes('/10/') || epc.includes('17=')) ? form.link : undefined;
+  return { key: keyOfCanonical(form.canonical), lot: scan?.lot ?? null, expiry: scan?.expiry ?? null };
 }
 
 /** identifierFacts remembered for the strings of one event: each is parsed once however many readers ask. */

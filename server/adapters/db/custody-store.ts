@@ -413,12 +413,12 @@ function parseJson(v: unknown): unknown {
   return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
-/** A unit view's pedigree steps come as JSON arrays, not objects (a tenth less database CPU per view): name, SQL. */
-/** A pedigree step as the unit view reads it: unit_steps alone (with its copy of the entry's facts), and party names. */
-const VIEW_STEP_FIELDS = [
-  ...STEP_COLUMNS.map((c) => [c === 'event_time' ? 'step_time' : c === 'lot' ? 'step_lot' : c === 'expiry' ? 'step_expiry' : c, `s.${c}`] as const),
-  ['party_name', 'p.name'],
-] as const;
+/**
+ * A pedigree step as the unit view reads it: unit_steps alone (with its copy of the entry's facts) and the party's
+ * name, as JSON arrays rather than objects (a tenth less database CPU per view): name as mapStep reads it, SQL.
+ */
+const VIEW_STEP_NAMES: Readonly<Record<string, string>> = { event_time: 'step_time', lot: 'step_lot', expiry: 'step_expiry' };
+const VIEW_STEP_FIELDS = [...STEP_COLUMNS.map((c) => [VIEW_STEP_NAMES[c] ?? c, `s.${c}`] as const), ['party_name', 'p.name']] as const;
 
 function viewStepRow(values: readonly unknown[]): Row {
   const row: Row = {};
