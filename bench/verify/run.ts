@@ -2,7 +2,9 @@
 // (bench/lib/load-dataset.ts, no MQTT; reused while it matches), starts the ledger on it, checks one answer end to end
 // (pedigree, inclusion proof against the signed checkpoint with the schemas/ verifier), then C concurrent HTTP clients
 // on loopback verify random existing serials: verifications/s, p50/p99 latency.
-//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reload]
+//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reload] [--processes 1]
+// --processes N starts N ledger processes on the same database (DESIGN.md §4 scale-out) and spreads the clients'
+// connections over them, as a load balancer in front of them would.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     /** Verify as the admin (skips the pharmacy's visibility checks), to see what they cost. */
     admin: { type: 'boolean', default: false },
+    /** Ledger processes serving HTTP on the same database. */
+    processes: { type: 'string', default: '1' },
   },
   allowPositionals: true,
 });
@@ -53,24 +57,34 @@ if (values.reload || (await loadedDataset(datasetOptions)) === undefined) {
 
 const dbUrl = new URL(ADMIN_URL);
 dbUrl.pathname = `/${DATABASE}`;
-const httpPort = await freePort();
-const ledger = await spawnLedger(
-  {
-    PEDIGREE_DATABASE_URL: dbUrl.toString(),
-    PEDIGREE_LEDGER_KEY_FILE: keyFile,
-    PEDIGREE_LOG_ORIGIN: ORIGIN,
-    PEDIGREE_DATA_DIR: dataDir,
-    PEDIGREE_HTTP_PORT: String(httpPort),
-    PEDIGREE_MQTT_PORT: String(await freePort()),
-    PEDIGREE_ADMIN_TOKEN: ADMIN_TOKEN,
-    PEDIGREE_CHECK_WORKERS: '0',
-  },
-  120_000,
-);
+const PROCESSES = Math.max(1, Number(values.processes));
+// One after another: each applies migrations and the admin token at start.
+const ledgers: Awaited<ReturnType<typeof spawnLedger>>[] = [];
+for (let i = 0; i < PROCESSES; i++) {
+  const dir = PROCESSES === 1 ? dataDir : join(dataDir, `p${i}`);
+  mkdirSync(dir, { recursive: true });
+  ledgers.push(
+    await spawnLedger(
+      {
+        PEDIGREE_DATABASE_URL: dbUrl.toString(),
+        PEDIGREE_LEDGER_KEY_FILE: keyFile,
+        PEDIGREE_LOG_ORIGIN: ORIGIN,
+        PEDIGREE_DATA_DIR: dir,
+        PEDIGREE_HTTP_PORT: String(await freePort()),
+        PEDIGREE_MQTT_PORT: String(await freePort()),
+        PEDIGREE_ADMIN_TOKEN: ADMIN_TOKEN,
+        PEDIGREE_CHECK_WORKERS: '0',
+      },
+      120_000,
+    ),
+  );
+}
+const httpPort = new URL(ledgers[0]!.httpUrl).port;
 
 const authorization = { Authorization: `Bearer ${values.admin ? ADMIN_TOKEN : BENCH_TOKEN}` };
-const http = keepAliveGet(`http://127.0.0.1:${httpPort}`, CLIENTS);
-const get = (path: string) => http(path, authorization);
+const pools = ledgers.map((l) => keepAliveGet(l.httpUrl, Math.ceil(CLIENTS / PROCESSES)));
+let turn = 0;
+const get = (path: string) => pools[turn++ % pools.length]!(path, authorization);
 
 try {
   // One answer checked end to end, as a pharmacist's client would.
@@ -104,7 +118,7 @@ try {
   let meter: ReturnType<typeof meterCpu<'ledger' | 'postgres' | 'generator'>> | undefined;
   let measuredDone = 0;
   const snap = setTimeout(() => {
-    meter = meterCpu({ ledger: () => processCpuSeconds(ledger.child.pid!), postgres: () => commandCpuSeconds('postgres'), generator: ownCpuSeconds });
+    meter = meterCpu({ ledger: () => ledgers.reduce((sum, l) => sum + processCpuSeconds(l.child.pid!), 0), postgres: () => commandCpuSeconds('postgres'), generator: ownCpuSeconds });
   }, warmupMs);
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -126,7 +140,7 @@ try {
     : '';
   const s = summarize(latencies);
   const rate = (latencies.length * 1000) / durationMs;
-  console.log(`\nbench/verify: ${fmt(UNITS)} units, ${fmt(UNITS * 5)} entries, ${CLIENTS} clients, ${values.duration} s (after ${values.warmup} s warm-up)\n`);
+  console.log(`\nbench/verify: ${fmt(UNITS)} units, ${fmt(UNITS * 5)} entries, ${CLIENTS} clients, ${PROCESSES === 1 ? 'one ledger process' : `${PROCESSES} ledger processes`}, ${values.duration} s (after ${values.warmup} s warm-up)\n`);
   const rows = [['closed loop', fmt(rate), fmt(s.p50, 2), fmt(s.p90, 2), fmt(s.p99, 2), fmt(s.max, 1), String(errors)]];
 
   // Paced (open loop): requests are scheduled at a fixed rate over the same CLIENTS connections, and each latency is
@@ -178,6 +192,6 @@ try {
   printTable(['run', 'verifications/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], rows);
   if (cpuLine) console.log(`\n${cpuLine}`);
 } finally {
-  http.close();
-  await ledger.kill('SIGTERM');
+  for (const p of pools) p.close();
+  await Promise.all(ledgers.map((l) => l.kill('SIGTERM')));
 }
