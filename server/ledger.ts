@@ -174,8 +174,8 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
         ? new CheckPool({
             workers: config.checkWorkers,
             devices,
-            maxPayloadBytes: config.maxPayloadBytes,
-            readNamed: config.custodyRules,
+            maxPayloadBytes: checkOptions.maxPayloadBytes,
+            readNamed: checkOptions.readNamed,
             fallback: (topic, payload) => checkEnvelope(topic, payload, checkOptions),
             onWorkerError: (e) => logger.error({ err: e }, 'envelope check worker failed; checking on the main thread'),
           })
@@ -185,13 +185,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
       ...(pool ? { check: (topic: string, payload: Uint8Array) => pool.check(topic, payload) } : {}),
       store,
       signer,
-      devices,
-      maxPayloadBytes: config.maxPayloadBytes,
-      readNamed: config.custodyRules,
-      keyObject: (k) => {
-        const cached = keys.get(k.publicKey);
-        return cached.ok ? cached.value : k.publicKey;
-      },
+      ...checkOptions,
       batchMax: config.batchMax,
       batchWaitMs: config.batchWaitMs,
       metrics,
