@@ -4,6 +4,7 @@
 import { computeDocumentEventHashIds, documentEvents } from '../../schemas/epcis/document-hash.js';
 import { validateEpcisDocument, validateEpcisEvent, type EpcisValidationErr } from '../../schemas/epcis/validate.js';
 import { ERROR_DECLARATION_SUFFIX, eventIdentifiers } from './event-identifiers.js';
+import { findUnstorableString } from './find-unstorable-string.js';
 import type { CaptureErrorBehaviour, CaptureProblem } from './ports.js';
 
 export interface CaptureLimits {
@@ -106,6 +107,12 @@ export function checkCaptureDocument(doc: unknown, behaviour: CaptureErrorBehavi
     if (!v.ok) {
       invalidEvents++;
       problems.push(...schemaProblems(`${base}/${i}`, v));
+      continue;
+    }
+    const unstorableAt = findUnstorableString(event);
+    if (unstorableAt !== undefined) {
+      invalidEvents++;
+      problems.push(problem(`${base}/${i}${unstorableAt === '/' ? '' : unstorableAt}`, 'holds U+0000 or an unpaired surrogate, which the ledger cannot store'));
       continue;
     }
     valid.push({ position: i, event: event as Record<string, unknown> });

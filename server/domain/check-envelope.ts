@@ -9,6 +9,7 @@ import { validateEpcisEvent } from '../../schemas/epcis/validate.js';
 import { computeEventPreHash, hashIdFromDigestHex } from '../../schemas/epcis/event-hash.js';
 import type { CandidateEntry, DeviceDirectory, DeviceKey, DeviceRecord } from './ports.js';
 import { namedIdentifiers } from './custody-facts.js';
+import { findUnstorableString } from './find-unstorable-string.js';
 import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation, identifierFactsOfOneEvent } from './event-identifiers.js';
 
 export interface CheckedEnvelope {
@@ -86,8 +87,10 @@ export function checkEnvelopeOf(
     return refuse('PAYLOAD_TOO_LARGE', `payload is ${payload.byteLength} bytes; the limit is ${options.maxPayloadBytes}`);
   }
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(utf8.decode(payload));
+    text = utf8.decode(payload);
+    json = JSON.parse(text);
   } catch (e) {
     return refuse('INVALID_JSON', `payload is not UTF-8 JSON: ${(e as Error).message.slice(0, 200)}`);
   }
@@ -115,6 +118,11 @@ export function checkEnvelopeOf(
     return refuse('EPCIS_INVALID', reasons.slice(0, 1000), ids);
   }
   const event = envelope.event as Record<string, unknown>;
+  // Only a `\u` escape can put U+0000 or a lone surrogate into parsed JSON: the walk runs only then.
+  const unstorableAt = text.includes('\\u') ? findUnstorableString(event) : undefined;
+  if (unstorableAt !== undefined) {
+    return refuse('EPCIS_INVALID', `the string at ${unstorableAt.slice(0, 200)} holds U+0000 or an unpaired surrogate, which the ledger cannot store; send it without`, ids);
+  }
   const preHash = computeEventPreHash(event);
   if (!preHash.ok) return refuse('EPCIS_INVALID', preHash.message, ids);
   // hashIdFromPreHash with node:crypto's SHA-256 (several times noble's on the ingest hot path; same bytes).

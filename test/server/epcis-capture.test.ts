@@ -233,6 +233,16 @@ describe.each(stores)('EPCIS capture on %s', (store) => {
     });
   });
 
+  describe('when an event holds a string the store cannot keep', () => {
+    it('refuses it with the pointer of the string (U+0000), instead of failing the capture job', async () => {
+      const before = await h.ledger.store.treeSize();
+      const r = await capture(document([observe('NUL-1'), observe('NUL-2', { action: 'ADD', bizStep: 'commissioning', ilmd: { 'cbvmda:lotNumber': 'L\u0000T' } })]), tokens.mfg);
+      expect(r.status).toBe(400);
+      expect(r.body.detail).toContain('/epcisBody/eventList/1/ilmd/cbvmda:lotNumber');
+      expect(await h.ledger.store.treeSize()).toBe(before);
+    });
+  });
+
   describe('when a capture is over the limits', () => {
     it('answers 413 CaptureLimitExceededException with GS1-EPCIS-Capture-Limit beyond 500 events', async () => {
       const events = Array.from({ length: 501 }, (_, i) => observe(`LIM-${i}`));

@@ -176,6 +176,30 @@ describe.each(setups)('ingest on $store with the $broker broker', ({ store, brok
       await expectRejected(s, JSON.stringify(gw.envelope(s, { ...event(`H${s}`), eventID: wrong })), 'EVENT_ID_MISMATCH');
     });
 
+    it('rejects a signed event holding U+0000 with EPCIS_INVALID, and appends the events batched with it', async () => {
+      // Valid JSON and valid EPCIS, but PostgreSQL cannot store the string: before this check one such event failed
+      // its whole batch, again on every resend, and no gateway in that batch got a receipt. (A lone surrogate cannot
+      // be signed at all: RFC 8785 refuses it.)
+      const [nul, fine] = [++seq, ++seq];
+      const lot = (s: number, value: string) => {
+        const e = event(`Z${s}`) as Record<string, unknown>;
+        return { ...e, ilmd: { ...(e.ilmd as Record<string, unknown>), 'cbvmda:lotNumber': value } };
+      };
+      const before = await treeSize();
+      await Promise.all([
+        gw.publish(gw.envelope(nul, lot(nul, 'L\u0000T'))),
+        gw.publish(gw.envelope(fine, event(`Z${fine}`))),
+      ]);
+      const receipts = await gw.waitForReceipts([nul, fine]);
+      expect(receipts.map((r) => [r.seq, r.status, r.code])).toEqual([
+        [nul, 'rejected', 'EPCIS_INVALID'],
+        [fine, 'accepted', undefined],
+      ]);
+      expect(await treeSize()).toBe(before + 1);
+      const listed = await h.api('GET', `/v1/rejections?device=${dev.device}&code=EPCIS_INVALID`);
+      expect(listed.body.rejections.some((r: { detail: string }) => r.detail.includes('/ilmd/cbvmda:lotNumber'))).toBe(true);
+    });
+
     it('rejects an event read at another location than the device with DEVICE_WRONG_LOCATION', async () => {
       const s = ++seq;
       const e = { ...event(`W${s}`), readPoint: { id: other.location }, bizLocation: { id: other.location } };
