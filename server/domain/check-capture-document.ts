@@ -4,7 +4,7 @@
 import { computeDocumentEventHashIds, documentEvents } from '../../schemas/epcis/document-hash.js';
 import { validateEpcisDocument, validateEpcisEvent, type EpcisValidationErr } from '../../schemas/epcis/validate.js';
 import { ERROR_DECLARATION_SUFFIX, eventIdentifiers } from './event-identifiers.js';
-import { findUnstorableString } from './find-unstorable-string.js';
+import { eventTimeUtc, findUnstorableValue } from './find-unstorable-value.js';
 import type { CaptureErrorBehaviour, CaptureProblem } from './ports.js';
 
 export interface CaptureLimits {
@@ -109,10 +109,10 @@ export function checkCaptureDocument(doc: unknown, behaviour: CaptureErrorBehavi
       problems.push(...schemaProblems(`${base}/${i}`, v));
       continue;
     }
-    const unstorableAt = findUnstorableString(event);
-    if (unstorableAt !== undefined) {
+    const unstorable = findUnstorableValue(event);
+    if (unstorable !== undefined) {
       invalidEvents++;
-      problems.push(problem(`${base}/${i}${unstorableAt === '/' ? '' : unstorableAt}`, 'holds U+0000 or an unpaired surrogate, which the ledger cannot store'));
+      problems.push(problem(`${base}/${i}${unstorable.pointer === '/' ? '' : unstorable.pointer}`, unstorable.reason));
       continue;
     }
     valid.push({ position: i, event: event as Record<string, unknown> });
@@ -126,12 +126,11 @@ export function checkCaptureDocument(doc: unknown, behaviour: CaptureErrorBehavi
   }
   const checked = valid.map((v, i): CheckedEvent => {
     const id = hashed.value[i]!.eventHashId;
-    const time = v.event['eventTime'];
     return {
       position: v.position,
       event: v.event,
       eventId: v.event['errorDeclaration'] !== undefined ? `${id}${ERROR_DECLARATION_SUFFIX}` : id,
-      eventTime: typeof time === 'string' ? new Date(time).toISOString() : null,
+      eventTime: eventTimeUtc(v.event) ?? null,
       identifiers: eventIdentifiers(v.event),
     };
   });

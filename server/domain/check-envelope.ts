@@ -9,7 +9,7 @@ import { validateEpcisEvent } from '../../schemas/epcis/validate.js';
 import { computeEventPreHash, hashIdFromDigestHex } from '../../schemas/epcis/event-hash.js';
 import type { CandidateEntry, DeviceDirectory, DeviceKey, DeviceRecord } from './ports.js';
 import { namedIdentifiers } from './custody-facts.js';
-import { findUnstorableString } from './find-unstorable-string.js';
+import { eventTimeUtc, findUnstorableValue } from './find-unstorable-value.js';
 import { ERROR_DECLARATION_SUFFIX, eventIdentifiers, eventLocation, identifierFactsOfOneEvent } from './event-identifiers.js';
 
 export interface CheckedEnvelope {
@@ -118,10 +118,10 @@ export function checkEnvelopeOf(
     return refuse('EPCIS_INVALID', reasons.slice(0, 1000), ids);
   }
   const event = envelope.event as Record<string, unknown>;
-  // Only a `\u` escape can put U+0000 or a lone surrogate into parsed JSON: the walk runs only then.
-  const unstorableAt = text.includes('\\u') ? findUnstorableString(event) : undefined;
-  if (unstorableAt !== undefined) {
-    return refuse('EPCIS_INVALID', `the string at ${unstorableAt.slice(0, 200)} holds U+0000 or an unpaired surrogate, which the ledger cannot store; send it without`, ids);
+  // Only a `\u` escape can put U+0000 or a lone surrogate into parsed JSON: the walk over the strings runs only then.
+  const unstorable = findUnstorableValue(event, text.includes('\\u'));
+  if (unstorable !== undefined) {
+    return refuse('EPCIS_INVALID', `${unstorable.pointer.slice(0, 200)} ${unstorable.reason}; correct it and send the event again`, ids);
   }
   const preHash = computeEventPreHash(event);
   if (!preHash.ok) return refuse('EPCIS_INVALID', preHash.message, ids);
@@ -152,7 +152,7 @@ export function checkEnvelopeOf(
       device: device.device,
       seq: envelope.seq,
       eventId: event.errorDeclaration !== undefined ? `${eventId}${ERROR_DECLARATION_SUFFIX}` : eventId,
-      eventTime: typeof event.eventTime === 'string' ? new Date(event.eventTime).toISOString() : null,
+      eventTime: eventTimeUtc(event) ?? null,
       event,
       // Each identifier string is parsed once for both readers (it was three times a unit per event with the rules).
       identifiers: eventIdentifiers(event, factsOf),

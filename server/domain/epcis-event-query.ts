@@ -5,6 +5,7 @@ import { BIZ_STEP_VOCABULARY, DISPOSITION_VOCABULARY, CBV_WEB_URI, type Vocabula
 import type { EpcisEventQuery, IdentifierMatch } from './ports.js';
 import { identifierKey } from './event-identifiers.js';
 import { identifierSpellings, patternPrefixes } from './epc-spellings.js';
+import { storableInstant } from './storable-instant.js';
 
 export const DEFAULT_PER_PAGE = 100;
 export const MAX_PER_PAGE = 1000;
@@ -82,9 +83,9 @@ function time(params: URLSearchParams, name: string): string | undefined {
   let v = single(params, name);
   if (v === undefined) return undefined;
   v = v.replace(/ (\d{2}:\d{2})$/, '+$1');
-  const ms = Date.parse(v);
-  if (!RFC3339.test(v) || !Number.isFinite(ms)) fail(`${name} must be an RFC 3339 date-time with a time zone, e.g. 2026-01-31T12:00:00Z`);
-  return new Date(ms).toISOString();
+  const instant = RFC3339.test(v) ? storableInstant(Date.parse(v)) : undefined;
+  if (instant === undefined) fail(`${name} must be an RFC 3339 date-time with a time zone, years 0001–9999, e.g. 2026-01-31T12:00:00Z`);
+  return instant;
 }
 
 function positiveInt(params: URLSearchParams, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {

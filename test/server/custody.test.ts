@@ -469,6 +469,11 @@ describe.each(stores)('custody rules on %s', (store) => {
       expect(future.body.alerts).toEqual([]);
       expect((await h.api('GET', '/v1/alerts?code=NOPE')).status).toBe(400);
       expect((await h.api('GET', '/v1/alerts?site=123')).status).toBe(400);
+      // Valid ISO 8601 dates that no timestamptz holds: a clear 400, not a failed statement.
+      for (const since of ['0000-01-01', '9999-12-31T23:00:00-14:00']) {
+        const r = await h.api('GET', `/v1/alerts?since=${encodeURIComponent(since)}`);
+        expect([r.status, r.body.code]).toEqual([400, 'BAD_REQUEST']);
+      }
     });
 
     it('never published an alert the sites could not verify', () => {

@@ -233,12 +233,20 @@ describe.each(stores)('EPCIS capture on %s', (store) => {
     });
   });
 
-  describe('when an event holds a string the store cannot keep', () => {
+  describe('when an event holds a value the store cannot keep', () => {
     it('refuses it with the pointer of the string (U+0000), instead of failing the capture job', async () => {
       const before = await h.ledger.store.treeSize();
       const r = await capture(document([observe('NUL-1'), observe('NUL-2', { action: 'ADD', bizStep: 'commissioning', ilmd: { 'cbvmda:lotNumber': 'L\u0000T' } })]), tokens.mfg);
       expect(r.status).toBe(400);
       expect(r.body.detail).toContain('/epcisBody/eventList/1/ilmd/cbvmda:lotNumber');
+      expect(await h.ledger.store.treeSize()).toBe(before);
+    });
+
+    it('refuses an eventTime no store can keep (year 0000) with its pointer, instead of failing the capture job', async () => {
+      const before = await h.ledger.store.treeSize();
+      const r = await capture(document([observe('YEAR0-1'), observe('YEAR0-2', { eventTime: '0000-01-01T00:00:00Z' })]), tokens.mfg);
+      expect(r.status).toBe(400);
+      expect(r.body.detail).toContain('/epcisBody/eventList/1/eventTime');
       expect(await h.ledger.store.treeSize()).toBe(before);
     });
   });

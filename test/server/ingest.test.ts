@@ -200,6 +200,25 @@ describe.each(setups)('ingest on $store with the $broker broker', ({ store, brok
       expect(listed.body.rejections.some((r: { detail: string }) => r.detail.includes('/ilmd/cbvmda:lotNumber'))).toBe(true);
     });
 
+    it('rejects an eventTime the store cannot keep (a leap second, year 0000) with EPCIS_INVALID, and appends the events batched with it', async () => {
+      // Both are valid RFC 3339 date-times: year 0000 failed its whole batch (timestamptz refuses it) and a leap
+      // second threw in the checks, leaving the message unanswered.
+      const [leap, zero, fine] = [++seq, ++seq, ++seq];
+      const before = await treeSize();
+      await Promise.all([
+        gw.publish(gw.envelope(leap, event(`T${leap}`, { eventTime: '2026-06-30T23:59:60Z' }))),
+        gw.publish(gw.envelope(zero, event(`T${zero}`, { eventTime: '0000-01-01T00:00:00Z' }))),
+        gw.publish(gw.envelope(fine, event(`T${fine}`))),
+      ]);
+      const receipts = await gw.waitForReceipts([leap, zero, fine]);
+      expect(receipts.map((r) => [r.seq, r.status, r.code])).toEqual([
+        [leap, 'rejected', 'EPCIS_INVALID'],
+        [zero, 'rejected', 'EPCIS_INVALID'],
+        [fine, 'accepted', undefined],
+      ]);
+      expect(await treeSize()).toBe(before + 1);
+    });
+
     it('rejects an event read at another location than the device with DEVICE_WRONG_LOCATION', async () => {
       const s = ++seq;
       const e = { ...event(`W${s}`), readPoint: { id: other.location }, bizLocation: { id: other.location } };
