@@ -126,6 +126,10 @@ export class IngestPipeline {
         result = await appendEntries(this.#o.store, this.#o.signer, candidates);
         break;
       } catch (e) {
+        if (this.#o.store.refusesData?.(e)) {
+          await this.#isolateRefused(batch, e);
+          return;
+        }
         if (attempt >= APPEND_ATTEMPTS || this.#stopped) throw e;
         this.#o.onError?.(e, `append failed (attempt ${attempt} of ${APPEND_ATTEMPTS}), trying again`);
         await new Promise((r) => setTimeout(r, 50 * attempt));
@@ -165,6 +169,35 @@ export class IngestPipeline {
     await this.#o.notifier.sendReceipts(receipts);
     if (result.checkpoint) await this.#o.notifier.publishCheckpoint(result.checkpoint);
     if (this.#o.onAppended) await this.#o.onAppended(result.outcomes.filter((o) => o.status === 'accepted'));
+  }
+
+  /**
+   * The store refused a batch for its data (an event the checks let through but a column type refuses): retrying
+   * would fail the same way on every resend, and every gateway in the batch would wait for a receipt forever.
+   * Halves are appended on their own until the entry at fault stands alone; it is rejected, the rest appended.
+   */
+  async #isolateRefused(batch: readonly Pending[], error: unknown): Promise<void> {
+    if (batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      await this.#appendBatch(batch.slice(0, half));
+      await this.#appendBatch(batch.slice(half));
+      return;
+    }
+    const p = batch[0]!;
+    const code = 'EPCIS_INVALID';
+    const detail = `the store refused the event (${String((error as Error)?.message ?? error).slice(0, 300)}); correct it and send it again`;
+    this.#o.onError?.(error, `the store refused ${p.device} seq ${p.seq}; rejected it with ${code}`);
+    this.#o.metrics?.rejected(code);
+    await this.#o.store.recordRejection({
+      device: p.device,
+      seq: p.seq,
+      code,
+      detail,
+      topic: `pedigree/v1/devices/${p.device}/events`,
+      raw: p.candidate.bytes.slice(0, RAW_KEPT_BYTES),
+      rawLength: p.candidate.bytes.byteLength,
+    });
+    await this.#o.notifier.sendReceipts([{ device: p.device, receipt: { code, eventID: p.candidate.eventId, seq: p.seq, status: 'rejected' } }]);
   }
 
   /** Stops taking messages, finishes the checks under way and the open batch, and sends its receipts. */

@@ -104,6 +104,11 @@ export interface LedgerStore extends TreeNodeReader {
   listRejections(filter: { device?: string; code?: string; limit: number; beforeId?: number }): Promise<(Rejection & { id: number; receivedAt: string })[]>;
   /** Told of each checkpoint an append committed through this store, right after the commit (caches listen). */
   checkpointCommitted?(checkpoint: StoredCheckpoint): void;
+  /**
+   * True when an append failed because of the data itself (the same rows would fail again, whatever the retries),
+   * as opposed to the store being unreachable or busy: ingest then looks for the entry at fault.
+   */
+  refusesData?(error: unknown): boolean;
 }
 
 export interface Rejection {

@@ -181,8 +181,18 @@ export interface SqlLedgerStore extends LedgerStore {
   upperNodes(minLevel: number, limit: number): Promise<TreeNode[]>;
 }
 
+/**
+ * SQLSTATE class 22 (data exception: a value no column type accepts) or 54000 (program limit exceeded: a value too
+ * large for an index row): both drivers put the SQLSTATE on the error's `code`.
+ */
+export function isDataRefusal(error: unknown): boolean {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('22') || code === '54000');
+}
+
 export function createSqlLedgerStore(db: SqlClient): SqlLedgerStore {
   return {
+    refusesData: isDataRefusal,
     getNodes: (keys) => readNodes(db, keys),
     async upperNodes(minLevel, limit) {
       const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(

@@ -1,5 +1,7 @@
 // The ingest pipeline's batch cycle (ingest-pipeline.ts) against the SQL store on PGlite: receipts only after the
-// commit, and an append that fails without committing is tried again instead of leaving the gateways to resend.
+// commit, an append that fails without committing is tried again instead of leaving the gateways to resend, and
+// an entry the store refuses for its data is found and rejected instead of failing its whole batch on every resend.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlClient, type SqlClient } from '../../../server/adapters/db/sql-client.js';
 import { createSqlLedgerStore } from '../../../server/adapters/db/ledger-store.js';
@@ -16,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sql?.close());
 
-function candidateCheck(device: string) {
+function candidateCheck(device: string, eventTimeOf: (seq: number) => string | null = () => null) {
   return async (_topic: string, payload: Uint8Array): Promise<CheckEnvelopeResult> => {
     const seq = Number(new TextDecoder().decode(payload));
     return {
@@ -27,8 +29,8 @@ function candidateCheck(device: string) {
         bytes: payload,
         device,
         seq,
-        eventId: `ni:///sha-256;${seq.toString(16).padStart(64, '0')}?ver=CBV2.0`,
-        eventTime: null,
+        eventId: `ni:///sha-256;${createHash('sha256').update(`${device}/${seq}`).digest('hex')}?ver=CBV2.0`,
+        eventTime: eventTimeOf(seq),
         event: { seq },
         identifiers: [],
       },
@@ -70,5 +72,36 @@ describe('when an append fails before it commits', () => {
     expect(sent.map((r) => [r.seq, r.status])).toEqual([1, 2, 3, 4, 5].map((s) => [s, 'accepted']));
     expect(await base.treeSize()).toBe(5);
     expect(errors).toEqual([expect.stringContaining('attempt 1 of 3')]);
+  });
+});
+
+describe('when the store refuses one entry of a batch for its data', () => {
+  it('appends the others, rejects that one with EPCIS_INVALID and records why', async () => {
+    const store = createSqlLedgerStore(sql);
+    const before = await store.treeSize();
+    const sent: Receipt[] = [];
+    const errors: string[] = [];
+    // Year 0000 got past the checks here (they are faked): timestamptz refuses it, SQLSTATE 22008.
+    const pipeline = new IngestPipeline({
+      store,
+      signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
+      notifier: { sendReceipts: async (r: readonly { receipt: Receipt }[]) => void sent.push(...r.map((x) => x.receipt)), publishCheckpoint: async () => undefined } as never,
+      batchMax: 100,
+      batchWaitMs: 20,
+      maxPayloadBytes: 65536,
+      devices: { findDevice: async () => undefined },
+      keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
+      check: candidateCheck('gw-refused', (seq) => (seq === 6 ? '0000-01-01T00:00:00.000Z' : '2026-11-24T10:00:00.000Z')),
+      onError: (_e: unknown, context: string) => errors.push(context),
+    } as never);
+    for (let seq = 1; seq <= 9; seq++) pipeline.accept('pedigree/v1/devices/gw-refused/events', new TextEncoder().encode(String(seq)));
+    await pipeline.drain();
+    expect(sent.map((r) => [r.seq, r.status, r.code]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => (s === 6 ? [s, 'rejected', 'EPCIS_INVALID'] : [s, 'accepted', undefined])),
+    );
+    expect(await store.treeSize()).toBe(before + 8);
+    expect(errors).toEqual([expect.stringContaining('the store refused gw-refused seq 6')]);
+    const [rejection] = await store.listRejections({ device: 'gw-refused', limit: 10 });
+    expect(rejection).toMatchObject({ seq: 6, code: 'EPCIS_INVALID', detail: expect.stringContaining('the store refused the event') });
   });
 });
