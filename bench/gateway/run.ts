@@ -2,13 +2,15 @@
 // after an outage, and the gateway's RSS idle, in a read burst and while draining. Prints a table and one JSON line.
 //
 //   npm run bench -- gateway [--reads 20000] [--ledger echo|real|pg|both|all] [--runtime bundle|tsx|both]
-//                            [--node-flags "…"] [--echo-receipts batch|single]
+//                            [--node-flags "…"] [--echo-receipts batch|single] [--warm 5000]
 //
 // The gateway runs as its own process the way an operator runs it: `bundle` is `npm run gateway:start` (the
 // esbuild bundle of `npm run build:gateway` under plain node with GATEWAY_NODE_FLAGS; --node-flags replaces those),
 // `tsx` is `npm run gateway` (TypeScript transformed in-process). A simulated scanner writes frames to a socat
 // pseudo-terminal with the ACK/NAK handshake; the gateway reaches the broker through a TCP proxy (the cable).
-//   1. idle: connected, nothing to do (RSS after settling);
+//   1. idle: connected, nothing to do (RSS after settling); then --warm reads online (default 5,000), receipted
+//      before the outage, so the ledger drains into is a running one (its code compiled, as in production) and
+//      not one that meets its first event in the drain;
 //   2. fill: the cable is cut, N reads come in; reads/s is first frame written → last ACK (each ACK is after fsync);
 //   3. drain: the cable is restored; drain/s is the gateway's reconnection → its last receipt (from its own log:
 //      the 'connected' line and lastReceipt.at of the first status line with an empty outbox); the reconnect
@@ -36,6 +38,8 @@ import { startEchoLedger, type EchoLedger } from './echo-ledger.js';
 const { values } = parseArgs({
   options: {
     reads: { type: 'string', default: '20000' },
+    /** Reads made online before the outage (the ledger warms up on them); 0 for a ledger that starts cold. */
+    warm: { type: 'string', default: '5000' },
     ledger: { type: 'string', default: 'both' },
     runtime: { type: 'string', default: 'bundle' },
     /** V8 flags for the bundled gateway instead of GATEWAY_NODE_FLAGS ("" for none: `--node-flags=`). */
@@ -206,10 +210,18 @@ async function runOnce(kind: LedgerKind, runtime: 'tsx' | 'bundle', bundlePath: 
   await sleep(2000);
   const rssIdleMb = idleRss.stop();
 
+  const scanner = await SimBarcodeScanner.open({ path: pty.devicePath, answerTimeoutMs: 300_000 });
+  const warmReads = Number(values.warm);
+  if (warmReads > 0) {
+    phase = 'warm';
+    const warmDrained = waitForLog(child, (l) => drainedStatus(l) && ((l as StatusLine).status?.receipts?.accepted ?? 0) >= warmReads, 600_000);
+    await scanAll(scanner, `${kind}${runtime}W`, warmReads);
+    await warmDrained;
+  }
+
   // 2. Fill: N reads through the serial line into the outbox, network down.
   await cable.cut();
   await waitForLog(child, (l) => (l as StatusLine).status?.link !== undefined && (l as StatusLine).status?.link !== 'online', 30_000);
-  const scanner = await SimBarcodeScanner.open({ path: pty.devicePath, answerTimeoutMs: 300_000 });
   phase = 'fill';
   const fillRss = sampleRss(pid);
   const cpu0 = processCpuSeconds(pid);
