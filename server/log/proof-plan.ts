@@ -17,9 +17,15 @@ export const EMPTY_PROOF_PLAN: ProofPlan = Object.freeze({ keys: Object.freeze([
 
 /** A plan whose proof hashes are MTH(D[start:end]) of each range, in the order given. */
 export function planFromRanges(ranges: readonly (readonly [start: number, end: number])[]): ProofPlan {
-  const hashes = ranges.map(([start, end]) => subtreeKeys(start, end));
-  // The ranges of one proof are disjoint, so no key repeats.
-  return { keys: hashes.flat(), hashes };
+  const hashes: NodeKey[][] = [];
+  const keys: NodeKey[] = [];
+  for (const [start, end] of ranges) {
+    const parts = subtreeKeys(start, end);
+    hashes.push(parts);
+    // The ranges of one proof are disjoint, so no key repeats. (A loop: Array.flat was a tenth of a proof's time.)
+    for (const k of parts) keys.push(k);
+  }
+  return { keys, hashes };
 }
 
 /**

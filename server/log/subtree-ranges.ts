@@ -12,9 +12,12 @@ export function bitLength(value: number): number {
   return value < TWO_POW_32 ? 32 - Math.clz32(value) : 32 + bitLength(Math.floor(value / TWO_POW_32));
 }
 
+/** 2^k for k = 0 … 53, looked up: `2 ** k` with a variable k is a call to pow(), and proofs take ≈ 23 a verification. */
+const POWERS_OF_TWO: readonly number[] = Array.from({ length: 54 }, (_, k) => 2 ** k);
+
 /** The largest power of two strictly below `n` (n >= 2): the split point k of RFC 9162 §2.1.1. */
 export function largestPowerOfTwoBelow(n: number): number {
-  return 2 ** (bitLength(n - 1) - 1);
+  return POWERS_OF_TWO[bitLength(n - 1) - 1]!;
 }
 
 /**

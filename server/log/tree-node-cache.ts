@@ -67,13 +67,12 @@ export class TreeNodeCache implements TreeNodeReader {
   }
 
   async getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>> {
-    const upperKeys = keys.filter((k) => k.level >= this.#level);
-    const found = new Map(await this.#upper.getNodes(upperKeys));
+    // Every verification asks for a proof's ≈ 23 nodes: one map, each key looked up once (was two maps, ids twice).
+    const found = new Map<string, Uint8Array>();
     const missing: NodeKey[] = [];
     for (const k of keys) {
       const id = nodeId(k);
-      if (found.has(id)) continue;
-      const hit = k.level < this.#level ? this.#low.get(id) : undefined;
+      const hit = k.level >= this.#level ? this.#upper.hashOf(k) : this.#low.get(id);
       if (hit) found.set(id, hit);
       else missing.push(k);
     }

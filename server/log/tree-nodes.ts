@@ -116,6 +116,11 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
     return Promise.resolve(found);
   }
 
+  /** The hash of one node, or undefined when the store does not hold it (synchronous: a cache in front reads it). */
+  hashOf(key: NodeKey): Uint8Array | undefined {
+    return this.#get(key);
+  }
+
   #get(key: NodeKey): Uint8Array | undefined {
     const level = this.#levels[key.level];
     if (level === undefined) return undefined;
