@@ -262,6 +262,10 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
           checks.database = `error: ${(e as Error).message}`;
         }
         checks.mqtt = mqttClient.connected() ? 'ok' : 'disconnected';
+        // A projection that keeps failing leaves verification answering from stale unit states: say so (a single
+        // failed attempt, retried a second later, is not worth a 503).
+        const failure = custody.failure;
+        checks.custody = failure && failure.attempts >= 3 ? `rules failing since ${failure.since} (${failure.attempts} attempts): ${failure.message}` : 'ok';
         return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
       },
       onDeviceChanged: (device, change) => {

@@ -28,6 +28,7 @@ export class CustodyProjector {
   #retry: NodeJS.Timeout | undefined;
   #stopped = false;
   readonly #parties = new Map<string, string | null>();
+  #failure: { since: string; attempts: number; message: string } | undefined;
 
   constructor(options: CustodyProjectorOptions) {
     this.#o = options;
@@ -51,6 +52,14 @@ export class CustodyProjector {
     }
     this.#kick();
   };
+
+  /**
+   * Set while the rules keep failing: the projection (unit states, alerts, what verification answers) stays behind
+   * the log until they succeed. Since when, how many attempts, the last error; undefined once an attempt succeeds.
+   */
+  get failure(): { readonly since: string; readonly attempts: number; readonly message: string } | undefined {
+    return this.#failure;
+  }
 
   /** Applies everything the log holds beyond the watermark (start-up, after a crash). */
   async catchUp(): Promise<void> {
@@ -79,10 +88,13 @@ export class CustodyProjector {
     try {
       for (;;) {
         const progressed = await this.#once(readLog);
+        this.#failure = undefined;
         if (!progressed) break;
       }
     } catch (e) {
       this.#o.onError?.(e, 'custody rules');
+      const message = String((e as Error)?.message ?? e).slice(0, 300);
+      this.#failure = { since: this.#failure?.since ?? new Date().toISOString(), attempts: (this.#failure?.attempts ?? 0) + 1, message };
       // The watermark did not move: retry from it (the queue is re-read from the log if need be).
       if (!this.#stopped && !this.#retry) {
         this.#retry = setTimeout(() => {
