@@ -1,5 +1,6 @@
 // The ingest loop (DESIGN.md §4): check each message, gather accepted envelopes into batches, append each batch in
 // one transaction, and send receipts only after its commit. A malformed message never stops ingest.
+import type { RejectionCode } from '../../schemas/codes.js';
 import type { Receipt } from '../../schemas/topics.js';
 import type { CandidateEntry, LedgerStore, LedgerSigner, Notifier } from './ports.js';
 import { checkEnvelope, type CheckEnvelopeOptions, type CheckEnvelopeResult, type RefusedEnvelope } from './check-envelope.js';
@@ -151,16 +152,7 @@ export class IngestPipeline {
     for (const o of result.outcomes) {
       if (o.status === 'rejected') {
         const i = result.outcomes.indexOf(o);
-        const p = batch[i]!;
-        await this.#o.store.recordRejection({
-          device: p.device,
-          seq: p.seq,
-          code: o.code,
-          detail: o.detail,
-          topic: `pedigree/v1/devices/${p.device}/events`,
-          raw: p.candidate.bytes.slice(0, RAW_KEPT_BYTES),
-          rawLength: p.candidate.bytes.byteLength,
-        });
+        await this.#recordRejected(batch[i]!, o.code, o.detail);
       }
     }
     // The batch is committed: its receipts and checkpoint go out now. The next batch waits for the broker's
@@ -184,10 +176,16 @@ export class IngestPipeline {
       return;
     }
     const p = batch[0]!;
-    const code = 'EPCIS_INVALID';
+    const code: RejectionCode = 'EPCIS_INVALID';
     const detail = `the store refused the event (${String((error as Error)?.message ?? error).slice(0, 300)}); correct it and send it again`;
     this.#o.onError?.(error, `the store refused ${p.device} seq ${p.seq}; rejected it with ${code}`);
     this.#o.metrics?.rejected(code);
+    await this.#recordRejected(p, code, detail);
+    await this.#o.notifier.sendReceipts([{ device: p.device, receipt: { code, eventID: p.candidate.eventId, seq: p.seq, status: 'rejected' } }]);
+  }
+
+  /** Keeps a checked envelope the append refused (code, detail, bounded raw bytes) for GET /v1/rejections. */
+  async #recordRejected(p: Pending, code: RejectionCode, detail: string): Promise<void> {
     await this.#o.store.recordRejection({
       device: p.device,
       seq: p.seq,
@@ -197,7 +195,6 @@ export class IngestPipeline {
       raw: p.candidate.bytes.slice(0, RAW_KEPT_BYTES),
       rawLength: p.candidate.bytes.byteLength,
     });
-    await this.#o.notifier.sendReceipts([{ device: p.device, receipt: { code, eventID: p.candidate.eventId, seq: p.seq, status: 'rejected' } }]);
   }
 
   /** Stops taking messages, finishes the checks under way and the open batch, and sends its receipts. */

@@ -4,7 +4,7 @@ import type { AlertRecord, AlertStatus } from './custody-model.js';
 import { requireGln } from './identifiers.js';
 import { PedigreeError } from './pedigree-error.js';
 import type { AlertFilter, CustodyStore } from './ports.js';
-import { storableInstant } from './storable-instant.js';
+import { storableInstantOf } from './storable-instant.js';
 
 export interface ListAlertsInput {
   readonly code?: string | undefined;
@@ -32,7 +32,7 @@ export async function listAlerts(custody: CustodyStore, input: ListAlertsInput):
   }
   if (input.site !== undefined && input.site !== '') filter.site = requireGln(input.site, 'site');
   if (input.since !== undefined && input.since !== '') {
-    const since = /^\d{4}-\d{2}-\d{2}/.test(input.since) ? storableInstant(Date.parse(input.since)) : undefined;
+    const since = storableInstantOf(input.since);
     if (since === undefined) throw new PedigreeError('BAD_REQUEST', 'since must be an ISO 8601 date or date-time, years 0001–9999');
     filter.since = since;
   }

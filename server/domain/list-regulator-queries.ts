@@ -2,7 +2,7 @@
 import type { AccessStore, RegulatorQueryRecord } from './ports.js';
 import { requireGln } from './identifiers.js';
 import { PedigreeError } from './pedigree-error.js';
-import { storableInstant } from './storable-instant.js';
+import { storableInstantOf } from './storable-instant.js';
 
 export interface ListRegulatorQueriesInput {
   readonly party?: string | undefined;
@@ -17,7 +17,7 @@ export async function listRegulatorQueries(access: AccessStore, input: ListRegul
   };
   if (input.party !== undefined && input.party !== '') filter.party = requireGln(input.party, 'party');
   if (input.since !== undefined && input.since !== '') {
-    const since = /^\d{4}-\d{2}-\d{2}/.test(input.since) ? storableInstant(Date.parse(input.since)) : undefined;
+    const since = storableInstantOf(input.since);
     if (since === undefined) throw new PedigreeError('BAD_REQUEST', 'since must be an ISO 8601 date or date-time, years 0001–9999');
     filter.since = since;
   }

@@ -8,3 +8,8 @@ export function storableInstant(ms: number): string | undefined {
   const iso = new Date(ms).toISOString();
   return /^(?!0000)\d{4}-/.test(iso) ? iso : undefined;
 }
+
+/** An ISO 8601 date or date-time given by a client (`?since=`) as a storable instant, or undefined. */
+export function storableInstantOf(text: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2}/.test(text) ? storableInstant(Date.parse(text)) : undefined;
+}
