@@ -116,7 +116,12 @@ export class IngestPipeline {
     }
   }
 
-  async #appendBatch(batch: readonly Pending[]): Promise<void> {
+  /**
+   * Appends one batch and answers it; returns how many envelopes were appended or answered as duplicates or
+   * rejections. `refused`: this batch is part of one the store refused for its data (see #isolateRefused).
+   */
+  async #appendBatch(batch: readonly Pending[], refused?: Pending[]): Promise<number> {
+    if (batch.length === 0) return 0;
     const started = performance.now();
     const candidates = batch.map((p) => p.candidate);
     // A failed append committed nothing (a lost connection, a serialization failure): try it again here rather
@@ -127,10 +132,7 @@ export class IngestPipeline {
         result = await appendEntries(this.#o.store, this.#o.signer, candidates);
         break;
       } catch (e) {
-        if (this.#o.store.refusesData?.(e)) {
-          await this.#isolateRefused(batch, e);
-          return;
-        }
+        if (this.#o.store.refusesData?.(e)) return this.#isolateRefused(batch, e, refused);
         if (attempt >= APPEND_ATTEMPTS || this.#stopped) throw e;
         this.#o.onError?.(e, `append failed (attempt ${attempt} of ${APPEND_ATTEMPTS}), trying again`);
         await new Promise((r) => setTimeout(r, 50 * attempt));
@@ -161,27 +163,35 @@ export class IngestPipeline {
     await this.#o.notifier.sendReceipts(receipts);
     if (result.checkpoint) await this.#o.notifier.publishCheckpoint(result.checkpoint);
     if (this.#o.onAppended) await this.#o.onAppended(result.outcomes.filter((o) => o.status === 'accepted'));
+    return batch.length;
   }
 
   /**
    * The store refused a batch for its data (an event the checks let through but a column type refuses): retrying
    * would fail the same way on every resend, and every gateway in the batch would wait for a receipt forever.
-   * Halves are appended on their own until the entry at fault stands alone; it is rejected, the rest appended.
+   * Halves are appended on their own until each entry at fault stands alone; those are rejected and the rest
+   * appended. If nothing at all goes in, the fault is the store's (a schema or a deployment), not one event's:
+   * nothing is rejected and the error stands, so the gateways resend later and nothing is lost.
    */
-  async #isolateRefused(batch: readonly Pending[], error: unknown): Promise<void> {
-    if (batch.length > 1) {
-      const half = Math.ceil(batch.length / 2);
-      await this.#appendBatch(batch.slice(0, half));
-      await this.#appendBatch(batch.slice(half));
-      return;
+  async #isolateRefused(batch: readonly Pending[], error: unknown, refused: Pending[] | undefined): Promise<number> {
+    if (refused && batch.length === 1) {
+      refused.push(batch[0]!);
+      return 0;
     }
-    const p = batch[0]!;
+    const found = refused ?? [];
+    const half = Math.ceil(batch.length / 2);
+    const answered = (await this.#appendBatch(batch.slice(0, half), found)) + (await this.#appendBatch(batch.slice(half), found));
+    if (refused) return answered; // a part: the whole batch decides
+    if (answered === 0) throw error;
     const code: RejectionCode = 'EPCIS_INVALID';
-    const detail = `the store refused the event (${String((error as Error)?.message ?? error).slice(0, 300)}); correct it and send it again`;
-    this.#o.onError?.(error, `the store refused ${p.device} seq ${p.seq}; rejected it with ${code}`);
-    this.#o.metrics?.rejected(code);
-    await this.#recordRejected(p, code, detail);
-    await this.#o.notifier.sendReceipts([{ device: p.device, receipt: { code, eventID: p.candidate.eventId, seq: p.seq, status: 'rejected' } }]);
+    for (const p of found) {
+      const detail = `the store refused the event (${String((error as Error)?.message ?? error).slice(0, 300)}); correct it and send it again`;
+      this.#o.onError?.(error, `the store refused ${p.device} seq ${p.seq}; rejected it with ${code}`);
+      this.#o.metrics?.rejected(code);
+      await this.#recordRejected(p, code, detail);
+      await this.#o.notifier.sendReceipts([{ device: p.device, receipt: { code, eventID: p.candidate.eventId, seq: p.seq, status: 'rejected' } }]);
+    }
+    return answered + found.length;
   }
 
   /** Keeps a checked envelope the append refused (code, detail, bounded raw bytes) for GET /v1/rejections. */

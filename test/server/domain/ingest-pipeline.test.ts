@@ -75,13 +75,12 @@ describe('when an append fails before it commits', () => {
   });
 });
 
-describe('when the store refuses one entry of a batch for its data', () => {
-  it('appends the others, rejects that one with EPCIS_INVALID and records why', async () => {
+describe('when the store refuses entries of a batch for their data', () => {
+  // Year 0000 gets past the checks here (they are faked): timestamptz refuses it, SQLSTATE 22008.
+  function refusingPipeline(device: string, refusedSeqs: readonly number[]) {
     const store = createSqlLedgerStore(sql);
-    const before = await store.treeSize();
     const sent: Receipt[] = [];
     const errors: string[] = [];
-    // Year 0000 got past the checks here (they are faked): timestamptz refuses it, SQLSTATE 22008.
     const pipeline = new IngestPipeline({
       store,
       signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
@@ -91,11 +90,20 @@ describe('when the store refuses one entry of a batch for its data', () => {
       maxPayloadBytes: 65536,
       devices: { findDevice: async () => undefined },
       keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
-      check: candidateCheck('gw-refused', (seq) => (seq === 6 ? '0000-01-01T00:00:00.000Z' : '2026-11-24T10:00:00.000Z')),
+      check: candidateCheck(device, (seq) => (refusedSeqs.includes(seq) ? '0000-01-01T00:00:00.000Z' : '2026-11-24T10:00:00.000Z')),
       onError: (_e: unknown, context: string) => errors.push(context),
     } as never);
-    for (let seq = 1; seq <= 9; seq++) pipeline.accept('pedigree/v1/devices/gw-refused/events', new TextEncoder().encode(String(seq)));
-    await pipeline.drain();
+    const accept = (seqs: readonly number[]) => {
+      for (const seq of seqs) pipeline.accept(`pedigree/v1/devices/${device}/events`, new TextEncoder().encode(String(seq)));
+      return pipeline.drain();
+    };
+    return { store, sent, errors, accept };
+  }
+
+  it('appends the others, rejects the one at fault with EPCIS_INVALID and records why', async () => {
+    const { store, sent, errors, accept } = refusingPipeline('gw-refused', [6]);
+    const before = await store.treeSize();
+    await accept([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(sent.map((r) => [r.seq, r.status, r.code]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
       [1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => (s === 6 ? [s, 'rejected', 'EPCIS_INVALID'] : [s, 'accepted', undefined])),
     );
@@ -103,5 +111,15 @@ describe('when the store refuses one entry of a batch for its data', () => {
     expect(errors).toEqual([expect.stringContaining('the store refused gw-refused seq 6')]);
     const [rejection] = await store.listRejections({ device: 'gw-refused', limit: 10 });
     expect(rejection).toMatchObject({ seq: 6, code: 'EPCIS_INVALID', detail: expect.stringContaining('the store refused the event') });
+  });
+
+  it('rejects nothing when the store refuses every entry: the fault is the store\'s, and the gateways resend', async () => {
+    const { store, sent, errors, accept } = refusingPipeline('gw-refused-all', [1, 2, 3]);
+    const before = await store.treeSize();
+    await accept([1, 2, 3]);
+    expect(sent).toEqual([]);
+    expect(await store.treeSize()).toBe(before);
+    expect(await store.listRejections({ device: 'gw-refused-all', limit: 10 })).toEqual([]);
+    expect(errors).toEqual(['append']);
   });
 });
