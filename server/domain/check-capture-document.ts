@@ -99,7 +99,7 @@ export function checkCaptureDocument(doc: unknown, behaviour: CaptureErrorBehavi
 
   const base = eventListPointer(doc);
   const problems: CaptureProblem[] = [];
-  const valid: { position: number; event: Record<string, unknown> }[] = [];
+  const valid: { position: number; event: Record<string, unknown>; eventTime: string | null }[] = [];
   let invalidEvents = 0;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
@@ -109,13 +109,14 @@ export function checkCaptureDocument(doc: unknown, behaviour: CaptureErrorBehavi
       problems.push(...schemaProblems(`${base}/${i}`, v));
       continue;
     }
-    const unstorable = findUnstorableValue(event);
+    const eventTime = eventTimeUtc(event);
+    const unstorable = findUnstorableValue(event, true, eventTime);
     if (unstorable !== undefined) {
       invalidEvents++;
       problems.push(problem(`${base}/${i}${unstorable.pointer === '/' ? '' : unstorable.pointer}`, unstorable.reason));
       continue;
     }
-    valid.push({ position: i, event: event as Record<string, unknown> });
+    valid.push({ position: i, event: event as Record<string, unknown>, eventTime: eventTime ?? null });
   }
   if (invalidEvents > 0 && (behaviour === 'rollback' || valid.length === 0)) return refused(problems, invalidEvents);
 
@@ -130,7 +131,7 @@ export function checkCaptureDocument(doc: unknown, behaviour: CaptureErrorBehavi
       position: v.position,
       event: v.event,
       eventId: v.event['errorDeclaration'] !== undefined ? `${id}${ERROR_DECLARATION_SUFFIX}` : id,
-      eventTime: eventTimeUtc(v.event) ?? null,
+      eventTime: v.eventTime,
       identifiers: eventIdentifiers(v.event),
     };
   });

@@ -119,7 +119,8 @@ export function checkEnvelopeOf(
   }
   const event = envelope.event as Record<string, unknown>;
   // Only a `\u` escape can put U+0000 or a lone surrogate into parsed JSON: the walk over the strings runs only then.
-  const unstorable = findUnstorableValue(event, text.includes('\\u'));
+  const eventTime = eventTimeUtc(event);
+  const unstorable = findUnstorableValue(event, text.includes('\\u'), eventTime);
   if (unstorable !== undefined) {
     return refuse('EPCIS_INVALID', `${unstorable.pointer.slice(0, 200)} ${unstorable.reason}; correct it and send the event again`, ids);
   }
@@ -152,7 +153,7 @@ export function checkEnvelopeOf(
       device: device.device,
       seq: envelope.seq,
       eventId: event.errorDeclaration !== undefined ? `${eventId}${ERROR_DECLARATION_SUFFIX}` : eventId,
-      eventTime: eventTimeUtc(event) ?? null,
+      eventTime: eventTime ?? null,
       event,
       // Each identifier string is parsed once for both readers (it was three times a unit per event with the rules).
       identifiers: eventIdentifiers(event, factsOf),

@@ -28,10 +28,10 @@ export function eventTimeUtc(event: unknown): string | null | undefined {
 /**
  * The first unstorable eventTime, key or string of an event, or undefined when there is none. `strings` false
  * skips the walk over every string (the caller knows the JSON text had no `\u` escape, the only way to write
- * either character).
+ * either character). `eventTime`: eventTimeUtc(event), when the caller has it already.
  */
-export function findUnstorableValue(event: unknown, strings = true): UnstorableValue | undefined {
-  if (eventTimeUtc(event) === undefined) {
+export function findUnstorableValue(event: unknown, strings = true, eventTime = eventTimeUtc(event)): UnstorableValue | undefined {
+  if (eventTime === undefined) {
     const time = String((event as Record<string, unknown>)['eventTime']).slice(0, 64);
     return { pointer: '/eventTime', reason: `${time} is no instant the ledger can store (a leap second, or in UTC outside the years 0001–9999)` };
   }
