@@ -157,9 +157,7 @@ export async function verifyUnit(o: VerifyUnitOptions, query: UnitQuery & { corr
           const rest = keys.filter((k) => !view.proofNodes.has(`${k.level}:${k.index}`));
           if (rest.length === 0) return view.proofNodes;
           const read = await o.store.getNodes(rest);
-          const all = new Map(view.proofNodes); // (spreading both into one array of pairs cost more than the rest)
-          for (const [id, hash] of read) all.set(id, hash);
-          return all;
+          return new Map([...view.proofNodes, ...read]);
         },
       };
       const p = await getInclusionProof(prefetched, latest, checkpoint.size, checkpoint.size);
