@@ -14,7 +14,7 @@ import { generateMqttPassword, hashMqttPassword } from './adapters/mqtt/mqtt-cre
 import { createLedgerMetrics } from './adapters/metrics/prometheus.js';
 import { CheckPool } from './adapters/check-pool.js';
 import { checkEnvelope } from './domain/check-envelope.js';
-import { Ed25519KeyCache } from '../schemas/signing/verify-envelope.js';
+import { Ed25519KeyCache, ed25519Backend } from '../schemas/signing/verify-envelope.js';
 import { createLedgerSigner } from './adapters/ledger-signer.js';
 import { IngestPipeline } from './domain/ingest-pipeline.js';
 import { bootstrapAdmin } from './domain/bootstrap-admin.js';
@@ -148,6 +148,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     metrics.setTreeSize(await store.treeSize());
     const devices = new CachedDeviceDirectory(registry, { ttlMs: 5_000 });
     const keys = new Ed25519KeyCache();
+    logger.info({ ed25519: ed25519Backend() }, 'device signatures verified with this Ed25519 backend');
     let client: LedgerMqttClient | undefined;
     const alertNotifier = {
       publishAlert: async (site: string, alert: Record<string, unknown>) => client?.publishSigned(topics.siteAlerts(site), 'alert', alert),

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   checkEd25519,
   deriveEd25519PublicKey,
@@ -11,7 +11,13 @@ import {
 } from '../../../schemas/signing/ed25519.js';
 import { encodeBase64url } from '../../../schemas/signing/encoding.js';
 import { generateKeyPair } from '../../../schemas/signing/keys.js';
-import { hasCanonicalScalar, importEd25519PublicKey, verifyEd25519Node } from '../../../schemas/signing/verify-envelope.js';
+import {
+  ed25519Backend,
+  ed25519Backends,
+  hasCanonicalScalar,
+  importEd25519PublicKey,
+  verifyEd25519Node as verifyWith,
+} from '../../../schemas/signing/verify-envelope.js';
 import { flipByte, hex, readVector } from './helpers.js';
 
 interface Rfc8032Vector {
@@ -47,6 +53,35 @@ function rawOpenSslVerify(signature: Uint8Array, message: Uint8Array, publicKey:
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encodeBase64url(publicKey) }, format: 'jwk' });
   return verify(null, message, key, signature);
 }
+
+/** verifyEd25519Node through every native backend (libsodium and node:crypto): they must agree on every input. */
+function verifyEd25519Node(...args: Parameters<typeof verifyWith>) {
+  const [first, ...rest] = ed25519Backends().map((b) => verifyWith(args[0], args[1], args[2], b));
+  for (const r of rest) expect(r).toEqual(first);
+  return first!;
+}
+
+describe('native backends', () => {
+  it('verifies with libsodium on this platform, and node:crypto stays available beside it', () => {
+    // sodium-native ships prebuilt addons for Linux, macOS and Windows on x64 and arm64: a fallback here means a
+    // broken install, and the ledger would verify at half the speed.
+    expect(ed25519Backend()).toBe('libsodium');
+    expect(ed25519Backends()).toEqual(['libsodium', 'node:crypto']);
+  });
+
+  it('PEDIGREE_ED25519=node:crypto keeps libsodium out', async () => {
+    vi.stubEnv('PEDIGREE_ED25519', 'node:crypto');
+    vi.resetModules();
+    try {
+      const fresh = await import('../../../schemas/signing/verify-envelope.js');
+      expect(fresh.ed25519Backend()).toBe('node:crypto');
+      expect(fresh.ed25519Backends()).toEqual(['node:crypto']);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+});
 
 /** L, the prime order of the base point. */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
