@@ -4,7 +4,7 @@ import type { RejectionCode } from '../../schemas/codes.js';
 import { leafHash } from '../log/merkle-hashes.js';
 import { appendLeaves, type TreeFrontier } from '../log/append-leaves.js';
 import { recoverFrontier } from '../log/proofs.js';
-import type { CandidateEntry, LedgerSigner, LedgerStore } from './ports.js';
+import type { CandidateEntry, LedgerSigner, LedgerStore, UnitLink } from './ports.js';
 
 export type AppendOutcome =
   | { readonly status: 'accepted'; readonly index: number; readonly eventId: string; readonly candidate: CandidateEntry }
@@ -28,12 +28,14 @@ export async function appendEntries(
   candidates: readonly CandidateEntry[],
 ): Promise<AppendResult> {
   const result = await store.append(async (tx) => {
-    const size = await tx.treeSize();
     const seqPairs = candidates.flatMap((c) => (c.device !== null && c.seq !== null ? [{ device: c.device, seq: c.seq }] : []));
-    const [bySeqRows, byEventRows] = await Promise.all([
-      tx.findBySeq(seqPairs),
-      tx.findByEventId([...new Set(candidates.map((c) => c.eventId))]),
-    ]);
+    // The heads of every candidate's identifiers, duplicates' included: asking for a few too many costs less than
+    // a second round trip.
+    const { treeSize: size, bySeq: bySeqRows, byEventId: byEventRows, heads } = await tx.lookup({
+      pairs: seqPairs,
+      eventIds: [...new Set(candidates.map((c) => c.eventId))],
+      identifiers: [...new Set(candidates.flatMap((c) => c.identifiers))],
+    });
     const bySeq = new Map(bySeqRows.map((r) => [`${r.device}\u0000${r.seq}`, r]));
     const byEvent = new Map(byEventRows.map((r) => [r.eventId, r.index]));
 
@@ -77,21 +79,18 @@ export async function appendEntries(
     );
 
     // Each identifier's chain: link to its latest earlier entry, in this batch or before it.
-    const identifiers = [...new Set(accepted.flatMap((a) => a.identifiers))];
-    const heads = await tx.unitHeads(identifiers);
-    const links: { identifier: string; index: number; prevIndex: number | null }[] = [];
+    const links: UnitLink[] = [];
+    const newHeads = new Map<string, number>();
     for (const a of accepted) {
       for (const id of a.identifiers) {
         links.push({ identifier: id, index: a.index, prevIndex: heads.get(id) ?? null });
         heads.set(id, a.index);
+        newHeads.set(id, a.index);
       }
     }
     const newSize = appended.frontier.size;
     const note = signer.signCheckpoint(newSize, appended.root);
-    await tx.insertEntries(accepted);
-    await tx.insertTreeNodes(appended.nodes);
-    await tx.insertUnitLinks(links);
-    await tx.insertCheckpoint({ size: newSize, root: appended.root, note });
+    await tx.insert({ entries: accepted, nodes: appended.nodes, links, heads: newHeads, checkpoint: { size: newSize, root: appended.root, note } });
     return { outcomes, treeSize: newSize, checkpoint: note, frontier: appended.frontier, root: appended.root };
   });
   // Only after the commit: a rolled-back batch must not leave a frontier ahead of the store.

@@ -79,16 +79,44 @@ export interface StoredCheckpoint {
   readonly note: string;
 }
 
-/** The operations of one append transaction; the store holds the single-writer lock for its duration. */
+/** What an append reads under the lock before it decides (AppendTransaction.lookup). */
+export interface AppendLookup {
+  readonly treeSize: number;
+  /** Entries already holding one of the (device, seq) pairs asked for. */
+  readonly bySeq: readonly ExistingEntryRef[];
+  /** Entries already holding one of the eventIDs asked for. */
+  readonly byEventId: readonly ExistingEntryRef[];
+  /** The latest entry of each identifier asked for that has one (its chain's head). */
+  readonly heads: Map<string, number>;
+}
+
+export interface UnitLink {
+  readonly identifier: string;
+  readonly index: number;
+  readonly prevIndex: number | null;
+}
+
+/** Everything one append writes (AppendTransaction.insert). */
+export interface AppendWrite {
+  readonly entries: readonly (CandidateEntry & { index: number; leafHash: Uint8Array })[];
+  readonly nodes: readonly NewTreeNode[];
+  readonly links: readonly UnitLink[];
+  /** The new head of each identifier in `links`. */
+  readonly heads: ReadonlyMap<string, number>;
+  readonly checkpoint: StoredCheckpoint;
+}
+
+/**
+ * The operations of one append transaction; the store holds the single-writer lock for its duration. One read and
+ * one write, so that the store can spare round trips: under load each one waits for a core at both ends.
+ */
 export interface AppendTransaction extends TreeNodeReader {
-  treeSize(): Promise<number>;
-  findBySeq(pairs: readonly { device: string; seq: number }[]): Promise<ExistingEntryRef[]>;
-  findByEventId(eventIds: readonly string[]): Promise<ExistingEntryRef[]>;
-  unitHeads(identifiers: readonly string[]): Promise<Map<string, number>>;
-  insertEntries(rows: readonly (CandidateEntry & { index: number; leafHash: Uint8Array })[]): Promise<void>;
-  insertUnitLinks(links: readonly { identifier: string; index: number; prevIndex: number | null }[]): Promise<void>;
-  insertTreeNodes(nodes: readonly NewTreeNode[]): Promise<void>;
-  insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  lookup(query: {
+    readonly pairs: readonly { device: string; seq: number }[];
+    readonly eventIds: readonly string[];
+    readonly identifiers: readonly string[];
+  }): Promise<AppendLookup>;
+  insert(write: AppendWrite): Promise<void>;
 }
 
 export interface LedgerStore extends TreeNodeReader {

@@ -97,80 +97,79 @@ async function readNodes(db: SqlExecutor, keys: readonly NodeKey[]): Promise<Map
   return out;
 }
 
+/**
+ * The append's read, one statement: the tree size, then the entries holding the (device, seq) pairs, the entries
+ * holding the eventIDs, the chain heads. Each key is probed through its index (LATERAL … LIMIT 1 keeps the planner
+ * from turning the probes into a hash join over the whole table, which it did while a young table's statistics
+ * lagged: 17 ms a batch at 40,000 entries).
+ */
+const LOOKUP_SQL = `SELECT 'n' AS k, COALESCE(MAX(idx) + 1, 0)::bigint AS idx, NULL::text AS event_id, NULL::text AS device, NULL::bigint AS seq FROM entries
+UNION ALL
+SELECT 's', e.idx, e.event_id, e.device, e.seq FROM unnest($1::text[], $2::bigint[]) AS q(device, seq)
+  CROSS JOIN LATERAL (SELECT idx, event_id, device, seq FROM entries WHERE device = q.device AND seq = q.seq LIMIT 1) e
+UNION ALL
+SELECT 'e', e.idx, e.event_id, e.device, e.seq FROM unnest($3::text[]) AS q(event_id)
+  CROSS JOIN LATERAL (SELECT idx, event_id, device, seq FROM entries WHERE event_id = q.event_id LIMIT 1) e
+UNION ALL
+SELECT 'h', h.last_idx, h.epc, NULL, NULL FROM unnest($4::text[]) AS q(epc)
+  CROSS JOIN LATERAL (SELECT epc, last_idx FROM unit_heads WHERE epc = q.epc LIMIT 1) h`;
+
 function appendTransaction(tx: SqlExecutor): AppendTransaction {
   return {
     getNodes: (keys) => readNodes(tx, keys),
-    async treeSize() {
-      const rows = await tx.query<{ size: number }>('SELECT COALESCE(MAX(idx) + 1, 0)::bigint AS size FROM entries');
-      return Number(rows[0]?.size ?? 0);
-    },
-    async findBySeq(pairs) {
-      if (pairs.length === 0) return [];
-      const rows = await tx.query<{ idx: number; event_id: string | null; device: string | null; seq: number | null }>(
-        'SELECT e.idx, e.event_id, e.device, e.seq FROM entries e JOIN unnest($1::text[], $2::bigint[]) AS k(device, seq) ON e.device = k.device AND e.seq = k.seq',
-        [pairs.map((p) => p.device), pairs.map((p) => p.seq)],
+    async lookup({ pairs, eventIds, identifiers }) {
+      const rows = await tx.query<{ k: 'n' | 's' | 'e' | 'h'; idx: number; event_id: string | null; device: string | null; seq: number | null }>(
+        LOOKUP_SQL,
+        [pairs.map((p) => p.device), pairs.map((p) => p.seq), eventIds, identifiers],
+        { prepare: true },
       );
-      return rows.map(mapRef);
-    },
-    async findByEventId(eventIds) {
-      if (eventIds.length === 0) return [];
-      const rows = await tx.query<{ idx: number; event_id: string | null; device: string | null; seq: number | null }>(
-        'SELECT idx, event_id, device, seq FROM entries WHERE event_id = ANY($1::text[])',
-        [eventIds],
-      );
-      return rows.map(mapRef);
-    },
-    async unitHeads(identifiers) {
-      const out = new Map<string, number>();
-      if (identifiers.length === 0) return out;
-      const rows = await tx.query<{ epc: string; last_idx: number }>(
-        'SELECT epc, last_idx FROM unit_heads WHERE epc = ANY($1::text[])',
-        [identifiers],
-      );
-      for (const r of rows) out.set(r.epc, Number(r.last_idx));
-      return out;
-    },
-    async insertEntries(rows) {
-      await insertJsonRows(
-        tx,
-        'entries',
-        ENTRY_INSERT_COLUMNS,
-        rows.map((r) => ({
-          idx: r.index,
-          leaf_hash: jsonBytes(r.leafHash),
-          bytes: jsonBytes(r.bytes),
-          kind: r.kind,
-          device: r.device,
-          seq: r.seq,
-          event_id: r.eventId,
-          event_time: r.eventTime,
-          event: r.event,
-          party: r.party ?? null,
-        })),
-      );
-    },
-    async insertUnitLinks(links) {
-      if (links.length === 0) return;
-      await insertJsonRows(tx, 'entry_units', LINK_COLUMNS, links.map((l) => ({ epc: l.identifier, entry_idx: l.index, prev_idx: l.prevIndex })));
-      // The head of each chain is the highest index that touches it in this batch.
+      let treeSize = 0;
+      const bySeq: ExistingEntryRef[] = [];
+      const byEventId: ExistingEntryRef[] = [];
       const heads = new Map<string, number>();
-      for (const l of links) heads.set(l.identifier, Math.max(heads.get(l.identifier) ?? -1, l.index));
-      await insertJsonRows(
-        tx,
-        'unit_heads',
-        HEAD_COLUMNS,
-        [...heads].map(([epc, idx]) => ({ epc, last_idx: idx })),
-        'ON CONFLICT (epc) DO UPDATE SET last_idx = EXCLUDED.last_idx',
-      );
+      for (const r of rows) {
+        if (r.k === 'n') treeSize = Number(r.idx);
+        else if (r.k === 's') bySeq.push(mapRef(r));
+        else if (r.k === 'e') byEventId.push(mapRef(r));
+        else heads.set(r.event_id!, Number(r.idx));
+      }
+      return { treeSize, bySeq, byEventId, heads };
     },
-    async insertTreeNodes(nodes) {
-      await insertJsonRows(tx, 'tree_nodes', NODE_COLUMNS, nodes.map((n) => ({ level: n.level, idx: n.index, hash: jsonBytes(n.hash) })));
-    },
-    async insertCheckpoint(c) {
-      await tx.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING', [
-        c.size,
-        c.root,
-        c.note,
+    async insert({ entries, nodes, links, heads, checkpoint }) {
+      // Sent together: the driver queues them on the transaction's connection, so each next statement goes out as the
+      // previous one completes instead of after a turn of the event loop, and its rows are built meanwhile.
+      await Promise.all([
+        insertJsonRows(
+          tx,
+          'entries',
+          ENTRY_INSERT_COLUMNS,
+          entries.map((r) => ({
+            idx: r.index,
+            leaf_hash: jsonBytes(r.leafHash),
+            bytes: jsonBytes(r.bytes),
+            kind: r.kind,
+            device: r.device,
+            seq: r.seq,
+            event_id: r.eventId,
+            event_time: r.eventTime,
+            event: r.event,
+            party: r.party ?? null,
+          })),
+        ),
+        insertJsonRows(tx, 'tree_nodes', NODE_COLUMNS, nodes.map((n) => ({ level: n.level, idx: n.index, hash: jsonBytes(n.hash) }))),
+        insertJsonRows(tx, 'entry_units', LINK_COLUMNS, links.map((l) => ({ epc: l.identifier, entry_idx: l.index, prev_idx: l.prevIndex }))),
+        insertJsonRows(
+          tx,
+          'unit_heads',
+          HEAD_COLUMNS,
+          [...heads].map(([epc, idx]) => ({ epc, last_idx: idx })),
+          'ON CONFLICT (epc) DO UPDATE SET last_idx = EXCLUDED.last_idx',
+        ),
+        tx.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING', [
+          checkpoint.size,
+          checkpoint.root,
+          checkpoint.note,
+        ]),
       ]);
     },
   };
@@ -202,10 +201,7 @@ export function createSqlLedgerStore(db: SqlClient): SqlLedgerStore {
       return rows.map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: toBytes(r.hash) }));
     },
     append(fn) {
-      return db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-        return fn(appendTransaction(tx));
-      });
+      return db.transaction((tx) => fn(appendTransaction(tx)), { first: `SELECT pg_advisory_xact_lock(${APPEND_LOCK})` });
     },
     async treeSize() {
       const rows = await db.query<{ size: number }>('SELECT COALESCE(MAX(idx) + 1, 0)::bigint AS size FROM entries');

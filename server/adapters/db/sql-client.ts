@@ -32,8 +32,11 @@ function statementName(text: string): string {
 
 export interface SqlClient extends SqlExecutor {
   readonly dialect: 'pglite' | 'postgres';
-  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
-  transaction<R>(fn: (tx: SqlExecutor) => Promise<R>): Promise<R>;
+  /**
+   * Runs fn in one transaction: committed when fn resolves, rolled back when it throws. `first`: a constant
+   * statement without parameters (a lock) run before fn; on PostgreSQL it travels with BEGIN in one round trip.
+   */
+  transaction<R>(fn: (tx: SqlExecutor) => Promise<R>, options?: { readonly first?: string }): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -78,7 +81,11 @@ async function openPglite(dataDir: string): Promise<SqlClient> {
   return {
     dialect: 'pglite',
     ...exec(db),
-    transaction: (fn) => db.transaction((tx) => fn(exec(tx))),
+    transaction: (fn, options) =>
+      db.transaction(async (tx) => {
+        if (options?.first) await tx.query(options.first);
+        return fn(exec(tx));
+      }),
     close: () => db.close(),
   };
 }
@@ -99,10 +106,11 @@ async function openPostgres(url: string, poolSize: number): Promise<SqlClient> {
       const r = options?.prepare ? await pool.query({ name: statementName(text), text, ...(values ? { values } : {}) }) : await pool.query(text, values);
       return r.rows as T[];
     },
-    async transaction(fn) {
+    async transaction(fn, options) {
       const conn = await pool.connect();
       try {
-        await conn.query('BEGIN');
+        // Without parameters node-postgres sends the simple query protocol, which takes several statements.
+        await conn.query(options?.first ? `BEGIN; ${options.first}` : 'BEGIN');
         const result = await fn({
           async query<T>(text: string, params?: readonly unknown[], options?: { readonly prepare?: boolean }) {
             const values = params as unknown[] | undefined;
