@@ -108,19 +108,29 @@ async function openPostgres(url: string, poolSize: number): Promise<SqlClient> {
     },
     async transaction(fn, options) {
       const conn = await pool.connect();
+      let last: Promise<unknown> = Promise.resolve();
       try {
         // Without parameters node-postgres sends the simple query protocol, which takes several statements.
         await conn.query(options?.first ? `BEGIN; ${options.first}` : 'BEGIN');
+        // Statements the caller sends together run one after another, each as the previous completes: node-postgres
+        // queues them itself, but that is deprecated (removed in pg 9), so the chain is kept here.
         const result = await fn({
-          async query<T>(text: string, params?: readonly unknown[], options?: { readonly prepare?: boolean }) {
+          query<T>(text: string, params?: readonly unknown[], options?: { readonly prepare?: boolean }): Promise<T[]> {
             const values = params as unknown[] | undefined;
-            const r = options?.prepare ? await conn.query({ name: statementName(text), text, ...(values ? { values } : {}) }) : await conn.query(text, values);
-            return r.rows as T[];
+            const run = async () => {
+              const r = options?.prepare ? await conn.query({ name: statementName(text), text, ...(values ? { values } : {}) }) : await conn.query(text, values);
+              return r.rows as T[];
+            };
+            const next = last.then(run, run);
+            last = next.catch(() => undefined);
+            return next;
           },
         });
+        await last;
         await conn.query('COMMIT');
         return result;
       } catch (e) {
+        await last; // statements still queued behind the one that failed
         await conn.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
