@@ -118,15 +118,19 @@ const gatewayFileSchema = z
     outbox: z
       .object({
         segmentBytes: z.number().int().min(4096).default(64 * 1024 * 1024),
-        /** Envelopes published and not yet receipted, at most: what a reconnect can send at once. */
-        maxInFlight: z.number().int().min(1).max(10_000).default(1000),
+        /**
+         * Envelopes published and not yet receipted, at most: what a reconnect can send at once. 2,000: a drain after
+         * an outage waits on the ledger's batches, not on this window (bench/gateway: 1,000 drained 3,249/s, 2,000
+         * 4,393/s, 3,000 4,237/s; RSS peak 74, 78, 77 MB).
+         */
+        maxInFlight: z.number().int().min(1).max(10_000).default(2000),
         /** Republish an envelope whose receipt has not come after this long (a receipt can be lost). */
         receiptTimeoutMs: z.number().int().min(1000).default(30_000),
         /** Only for benchmarks on throwaway data: skip fsync. */
         fsync: z.boolean().default(true),
       })
       .strict()
-      .default({ segmentBytes: 64 * 1024 * 1024, maxInFlight: 1000, receiptTimeoutMs: 30_000, fsync: true }),
+      .default({ segmentBytes: 64 * 1024 * 1024, maxInFlight: 2000, receiptTimeoutMs: 30_000, fsync: true }),
     scanners: z.array(scannerSchema).min(1),
   })
   .strict()

@@ -20,7 +20,7 @@ describe('gateway configuration', () => {
     expect(r.config.dataDir).toBe('/etc/pedigree/gateway-data');
     expect(r.config.ledger.verifierKeyFile).toBe('/etc/pedigree/ledger.vkey');
     expect(r.config.site.timeZoneOffset).toBe('+00:00');
-    expect(r.config.outbox).toEqual({ segmentBytes: 64 * 1024 * 1024, maxInFlight: 1000, receiptTimeoutMs: 30_000, fsync: true });
+    expect(r.config.outbox).toEqual({ segmentBytes: 64 * 1024 * 1024, maxInFlight: 2000, receiptTimeoutMs: 30_000, fsync: true });
     expect(r.config.scanners[0]).toMatchObject({ baudRate: 9600, kind: 'barcode', maxFrameLength: 4096 });
   });
 
