@@ -123,3 +123,53 @@ describe('when the store refuses entries of a batch for their data', () => {
     expect(errors).toEqual(['append']);
   });
 });
+
+describe('while a committed batch is being answered', () => {
+  it('the next batch is appended meanwhile; receipts never overlap, stay in batch order, and drain waits for them', async () => {
+    const store = createSqlLedgerStore(sql);
+    const before = await store.treeSize();
+    const sent: number[][] = [];
+    const sizesWhenSending: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let release: (() => void) | undefined;
+    const firstHeld = new Promise<void>((r) => (release = r));
+    const pipeline = new IngestPipeline({
+      store,
+      signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
+      notifier: {
+        sendReceipts: async (r: readonly { receipt: Receipt }[]) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          sizesWhenSending.push(await store.treeSize());
+          // The broker is slow to acknowledge the first batch's receipts.
+          if (sent.length === 0) await firstHeld;
+          sent.push(r.map((x) => x.receipt.seq));
+          inFlight--;
+        },
+        publishCheckpoint: async () => undefined,
+      } as never,
+      batchMax: 3,
+      batchWaitMs: 1,
+      maxPayloadBytes: 65536,
+      devices: { findDevice: async () => undefined },
+      keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
+      check: candidateCheck('gw-overlap'),
+    } as never);
+    for (let seq = 1; seq <= 6; seq++) pipeline.accept('pedigree/v1/devices/gw-overlap/events', new TextEncoder().encode(String(seq)));
+    const drained = pipeline.drain().then(() => 'drained');
+    // The second batch commits while the first batch's receipts are held.
+    for (let i = 0; i < 200 && (await store.treeSize()) < before + 6; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await store.treeSize()).toBe(before + 6);
+    expect(sent).toEqual([]);
+    expect(await Promise.race([drained, new Promise((r) => setTimeout(() => r('waiting'), 50))])).toBe('waiting');
+    release!();
+    expect(await drained).toBe('drained');
+    expect(sent).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(maxInFlight).toBe(1);
+    expect(sizesWhenSending[0]).toBeGreaterThanOrEqual(before + 3);
+  });
+});
