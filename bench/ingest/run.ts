@@ -2,7 +2,7 @@
 // events/s (first publish → last receipt), publish→receipt latency, ledger RSS, and a paced run at 80 % of that
 // rate; for (a) Aedes + PGlite and (b) Mosquitto (shipped conf) + PostgreSQL. Also the single-core node:crypto
 // Ed25519 verify rate, and the ratio of (b) to it.
-//   npm run bench -- ingest [--events 100000] [--gateways 20] [--setup a|b|both] [--check-workers N]
+//   npm run bench -- ingest [--events 100000] [--gateways 20] [--setup a|b|both] [--check-workers N] [--warm 10000]
 import { createPrivateKey, createPublicKey, sign, verify, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     setup: { type: 'string', default: 'both' },
     window: { type: 'string', default: '500' },
     /** Events sent (from all gateways together) before the measured run, so the ledger meets it compiled. */
-    warm: { type: 'string', default: '1000' },
+    warm: { type: 'string', default: '10000' },
     /** PEDIGREE_CHECK_WORKERS of the ledger; default: the ledger's own (cores − 1). */
     'check-workers': { type: 'string' },
   },
