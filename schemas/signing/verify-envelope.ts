@@ -173,9 +173,9 @@ export class Ed25519KeyCache {
 }
 
 /**
- * Strict Ed25519 verification, native (libsodium or node:crypto, see ed25519Backend; `backend` picks one); accepts exactly what
- * checkEd25519 (noble) accepts for strict keys, except signatures with a small-order component in R (see the file
- * comment). Never throws.
+ * Strict Ed25519 verification, native: libsodium or node:crypto (ed25519Backend; `backend` picks one). Accepts
+ * exactly what checkEd25519 (noble) accepts for strict keys, except signatures with a small-order component in R
+ * (see the file comment). Never throws.
  */
 export function verifyEd25519Node(
   signature: Uint8Array,

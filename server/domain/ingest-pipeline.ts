@@ -162,8 +162,7 @@ export class IngestPipeline {
     // The batch is committed: its receipts and checkpoint go out while the next batch is appended. Answers stay
     // in batch order and never overlap (each waits for the one before), so at most one committed batch is being
     // answered while the next is in its transaction: the broker's PUBACKs no longer hold the log's writer up.
-    const previous = this.#answering;
-    await previous; // the batch before this one has been answered
+    await this.#answering; // the batch before this one has been answered
     this.#answering = this.#answer(receipts, result.checkpoint, result.outcomes);
     return batch.length;
   }

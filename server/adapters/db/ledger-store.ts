@@ -136,8 +136,8 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
       return { treeSize, bySeq, byEventId, heads };
     },
     async insert({ entries, nodes, links, heads, checkpoint }) {
-      // Sent together: the driver queues them on the transaction's connection, so each next statement goes out as the
-      // previous one completes instead of after a turn of the event loop, and its rows are built meanwhile.
+      // Sent together: the transaction runs them one after another (sql-client.ts), each next statement going out as
+      // the previous one completes, its rows built meanwhile.
       await Promise.all([
         insertJsonRows(
           tx,
