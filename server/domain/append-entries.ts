@@ -80,17 +80,15 @@ export async function appendEntries(
 
     // Each identifier's chain: link to its latest earlier entry, in this batch or before it.
     const links: UnitLink[] = [];
-    const newHeads = new Map<string, number>();
     for (const a of accepted) {
       for (const id of a.identifiers) {
         links.push({ identifier: id, index: a.index, prevIndex: heads.get(id) ?? null });
         heads.set(id, a.index);
-        newHeads.set(id, a.index);
       }
     }
     const newSize = appended.frontier.size;
     const note = signer.signCheckpoint(newSize, appended.root);
-    await tx.insert({ entries: accepted, nodes: appended.nodes, links, heads: newHeads, checkpoint: { size: newSize, root: appended.root, note } });
+    await tx.insert({ entries: accepted, nodes: appended.nodes, links, checkpoint: { size: newSize, root: appended.root, note } });
     return { outcomes, treeSize: newSize, checkpoint: note, frontier: appended.frontier, root: appended.root };
   });
   // Only after the commit: a rolled-back batch must not leave a frontier ahead of the store.

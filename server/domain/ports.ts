@@ -100,9 +100,8 @@ export interface UnitLink {
 export interface AppendWrite {
   readonly entries: readonly (CandidateEntry & { index: number; leafHash: Uint8Array })[];
   readonly nodes: readonly NewTreeNode[];
+  /** Each identifier's head becomes the highest index linking it. */
   readonly links: readonly UnitLink[];
-  /** The new head of each identifier in `links`. */
-  readonly heads: ReadonlyMap<string, number>;
   readonly checkpoint: StoredCheckpoint;
 }
 

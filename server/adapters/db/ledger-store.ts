@@ -135,41 +135,41 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
       }
       return { treeSize, bySeq, byEventId, heads };
     },
-    async insert({ entries, nodes, links, heads, checkpoint }) {
-      // Sent together: the transaction runs them one after another (sql-client.ts), each next statement going out as
-      // the previous one completes, its rows built meanwhile.
-      await Promise.all([
-        insertJsonRows(
-          tx,
-          'entries',
-          ENTRY_INSERT_COLUMNS,
-          entries.map((r) => ({
-            idx: r.index,
-            leaf_hash: jsonBytes(r.leafHash),
-            bytes: jsonBytes(r.bytes),
-            kind: r.kind,
-            device: r.device,
-            seq: r.seq,
-            event_id: r.eventId,
-            event_time: r.eventTime,
-            event: r.event,
-            party: r.party ?? null,
-          })),
-        ),
-        insertJsonRows(tx, 'tree_nodes', NODE_COLUMNS, nodes.map((n) => ({ level: n.level, idx: n.index, hash: jsonBytes(n.hash) }))),
-        insertJsonRows(tx, 'entry_units', LINK_COLUMNS, links.map((l) => ({ epc: l.identifier, entry_idx: l.index, prev_idx: l.prevIndex }))),
-        insertJsonRows(
-          tx,
-          'unit_heads',
-          HEAD_COLUMNS,
-          [...heads].map(([epc, idx]) => ({ epc, last_idx: idx })),
-          'ON CONFLICT (epc) DO UPDATE SET last_idx = EXCLUDED.last_idx',
-        ),
-        tx.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING', [
-          checkpoint.size,
-          checkpoint.root,
-          checkpoint.note,
-        ]),
+    async insert({ entries, nodes, links, checkpoint }) {
+      // One statement at a time: PGlite's transaction does not order statements sent together.
+      await insertJsonRows(
+        tx,
+        'entries',
+        ENTRY_INSERT_COLUMNS,
+        entries.map((r) => ({
+          idx: r.index,
+          leaf_hash: jsonBytes(r.leafHash),
+          bytes: jsonBytes(r.bytes),
+          kind: r.kind,
+          device: r.device,
+          seq: r.seq,
+          event_id: r.eventId,
+          event_time: r.eventTime,
+          event: r.event,
+          party: r.party ?? null,
+        })),
+      );
+      await insertJsonRows(tx, 'tree_nodes', NODE_COLUMNS, nodes.map((n) => ({ level: n.level, idx: n.index, hash: jsonBytes(n.hash) })));
+      await insertJsonRows(tx, 'entry_units', LINK_COLUMNS, links.map((l) => ({ epc: l.identifier, entry_idx: l.index, prev_idx: l.prevIndex })));
+      // The head of each chain is the highest index that touches it in this batch.
+      const heads = new Map<string, number>();
+      for (const l of links) heads.set(l.identifier, Math.max(heads.get(l.identifier) ?? -1, l.index));
+      await insertJsonRows(
+        tx,
+        'unit_heads',
+        HEAD_COLUMNS,
+        [...heads].map(([epc, idx]) => ({ epc, last_idx: idx })),
+        'ON CONFLICT (epc) DO UPDATE SET last_idx = EXCLUDED.last_idx',
+      );
+      await tx.query('INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING', [
+        checkpoint.size,
+        checkpoint.root,
+        checkpoint.note,
       ]);
     },
   };

@@ -38,6 +38,17 @@ function candidateCheck(device: string, eventTimeOf: (seq: number) => string | n
   };
 }
 
+/** An IngestPipeline with the test defaults (no device directory: `check` stands in for the envelope checks). */
+function testPipeline(o: { store: LedgerStore; notifier: unknown; check: ReturnType<typeof candidateCheck>; batchMax: number; batchWaitMs: number; onError?: (e: unknown, context: string) => void }) {
+  return new IngestPipeline({
+    signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
+    maxPayloadBytes: 65536,
+    devices: { findDevice: async () => undefined },
+    keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
+    ...o,
+  } as never);
+}
+
 describe('when an append fails before it commits', () => {
   it('tries the batch again and answers every event with an accepted receipt, after the commit', async () => {
     const base = createSqlLedgerStore(sql);
@@ -48,9 +59,8 @@ describe('when an append fails before it commits', () => {
     };
     const sent: Receipt[] = [];
     const errors: string[] = [];
-    const pipeline = new IngestPipeline({
+    const pipeline = testPipeline({
       store,
-      signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
       notifier: {
         sendReceipts: async (r: readonly { device: string; receipt: Receipt }[]) => {
           // Receipts go out only for what the store holds.
@@ -58,15 +68,12 @@ describe('when an append fails before it commits', () => {
           sent.push(...r.map((x) => x.receipt));
         },
         publishCheckpoint: async () => undefined,
-      } as never,
+      },
       batchMax: 100,
       batchWaitMs: 1,
-      maxPayloadBytes: 65536,
-      devices: { findDevice: async () => undefined },
-      keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
       check: candidateCheck('gw-retry'),
       onError: (_e: unknown, context: string) => errors.push(context),
-    } as never);
+    });
     for (let seq = 1; seq <= 5; seq++) pipeline.accept('pedigree/v1/devices/gw-retry/events', new TextEncoder().encode(String(seq)));
     await pipeline.drain();
     expect(sent.map((r) => [r.seq, r.status])).toEqual([1, 2, 3, 4, 5].map((s) => [s, 'accepted']));
@@ -81,18 +88,14 @@ describe('when the store refuses entries of a batch for their data', () => {
     const store = createSqlLedgerStore(sql);
     const sent: Receipt[] = [];
     const errors: string[] = [];
-    const pipeline = new IngestPipeline({
+    const pipeline = testPipeline({
       store,
-      signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
-      notifier: { sendReceipts: async (r: readonly { receipt: Receipt }[]) => void sent.push(...r.map((x) => x.receipt)), publishCheckpoint: async () => undefined } as never,
+      notifier: { sendReceipts: async (r: readonly { receipt: Receipt }[]) => void sent.push(...r.map((x) => x.receipt)), publishCheckpoint: async () => undefined },
       batchMax: 100,
       batchWaitMs: 20,
-      maxPayloadBytes: 65536,
-      devices: { findDevice: async () => undefined },
-      keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
       check: candidateCheck(device, (seq) => (refusedSeqs.includes(seq) ? '0000-01-01T00:00:00.000Z' : '2026-11-24T10:00:00.000Z')),
       onError: (_e: unknown, context: string) => errors.push(context),
-    } as never);
+    });
     const accept = (seqs: readonly number[]) => {
       for (const seq of seqs) pipeline.accept(`pedigree/v1/devices/${device}/events`, new TextEncoder().encode(String(seq)));
       return pipeline.drain();
@@ -121,55 +124,5 @@ describe('when the store refuses entries of a batch for their data', () => {
     expect(await store.treeSize()).toBe(before);
     expect(await store.listRejections({ device: 'gw-refused-all', limit: 10 })).toEqual([]);
     expect(errors).toEqual(['append']);
-  });
-});
-
-describe('while a committed batch is being answered', () => {
-  it('the next batch is appended meanwhile; receipts never overlap, stay in batch order, and drain waits for them', async () => {
-    const store = createSqlLedgerStore(sql);
-    const before = await store.treeSize();
-    const sent: number[][] = [];
-    const sizesWhenSending: number[] = [];
-    let inFlight = 0;
-    let maxInFlight = 0;
-    let release: (() => void) | undefined;
-    const firstHeld = new Promise<void>((r) => (release = r));
-    const pipeline = new IngestPipeline({
-      store,
-      signer: createLedgerSigner({ origin: 'test.example/log', secretKey: generateKeyPair().secretKey }),
-      notifier: {
-        sendReceipts: async (r: readonly { receipt: Receipt }[]) => {
-          inFlight++;
-          maxInFlight = Math.max(maxInFlight, inFlight);
-          sizesWhenSending.push(await store.treeSize());
-          // The broker is slow to acknowledge the first batch's receipts.
-          if (sent.length === 0) await firstHeld;
-          sent.push(r.map((x) => x.receipt.seq));
-          inFlight--;
-        },
-        publishCheckpoint: async () => undefined,
-      } as never,
-      batchMax: 3,
-      batchWaitMs: 1,
-      maxPayloadBytes: 65536,
-      devices: { findDevice: async () => undefined },
-      keyObject: (k: { publicKey: Uint8Array }) => k.publicKey,
-      check: candidateCheck('gw-overlap'),
-    } as never);
-    for (let seq = 1; seq <= 6; seq++) pipeline.accept('pedigree/v1/devices/gw-overlap/events', new TextEncoder().encode(String(seq)));
-    const drained = pipeline.drain().then(() => 'drained');
-    // The second batch commits while the first batch's receipts are held.
-    for (let i = 0; i < 200 && (await store.treeSize()) < before + 6; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(await store.treeSize()).toBe(before + 6);
-    expect(sent).toEqual([]);
-    expect(await Promise.race([drained, new Promise((r) => setTimeout(() => r('waiting'), 50))])).toBe('waiting');
-    release!();
-    expect(await drained).toBe('drained');
-    expect(sent).toEqual([
-      [1, 2, 3],
-      [4, 5, 6],
-    ]);
-    expect(maxInFlight).toBe(1);
-    expect(sizesWhenSending[0]).toBeGreaterThanOrEqual(before + 3);
   });
 });
