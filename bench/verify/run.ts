@@ -2,7 +2,9 @@
 // (bench/lib/load-dataset.ts, no MQTT; reused while it matches), starts the ledger on it, checks one answer end to end
 // (pedigree, inclusion proof against the signed checkpoint with the schemas/ verifier), then C concurrent HTTP clients
 // on loopback verify random existing serials: verifications/s, p50/p99 latency.
-//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reload] [--processes 1]
+//   npm run bench -- verify [--units 1000000] [--clients 50] [--duration 20] [--reload] [--processes 1] [--cold]
+// Before each measured phase the working set of a verification is read into the page cache (bench/lib/prewarm.ts);
+// --cold skips that.
 // --processes N starts N ledger processes on the same database (DESIGN.md §4 scale-out) and spreads the clients'
 // connections over them, as a load balancer in front of them would.
 import { mkdirSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { keepAliveGet } from '../lib/keep-alive-get.js';
 import { fmt, printTable, summarize } from '../lib/stats.js';
 import { commandCpuSeconds, meterCpu, ownCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 import { BENCH_TOKEN, GTIN, loadDataset, loadedDataset, serialOf } from '../lib/load-dataset.js';
+import { prewarmRelations } from '../lib/prewarm.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     admin: { type: 'boolean', default: false },
     /** Ledger processes serving HTTP on the same database. */
     processes: { type: 'string', default: '1' },
+    /** Measure without reading the verification's working set into the page cache first. */
+    cold: { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -107,6 +112,14 @@ try {
   }
   console.error(`sample: verified, ${v.pedigree.length} steps, proof of ${v.proof.hashes.length} hashes to a checkpoint of ${fmt(v.proof.size)}, ${sample.body.length} bytes`);
 
+  // What a verification reads: the unit's state, steps and alerts, party names, its latest entry and the lowest
+  // levels of that entry's proof (custody-store.ts, readUnitViews).
+  const prewarm = async () => {
+    if (values.cold) return;
+    const r = await prewarmRelations(dbUrl.toString(), ['unit_state', 'unit_steps', 'alerts', 'parties', 'entries', 'tree_nodes'], ['alerts_epc']);
+    console.error(`page cache: read ${fmt(r.megabytes)} MB of the verification's working set in ${r.seconds.toFixed(1)} s (pg_prewarm)`);
+  };
+  await prewarm();
   const warmupMs = Number(values.warmup) * 1000;
   const durationMs = Number(values.duration) * 1000;
   const latencies: number[] = [];
@@ -149,6 +162,7 @@ try {
   // pharmacy sees when the ledger serves a given load. Like the closed loop, it is measured after a warm-up at its
   // own rate: what a pharmacy sees while the ledger serves that load, not while it comes down from saturation.
   const paceRate = values.rate ? Number(values.rate) : Math.round(rate * 0.8);
+  await prewarm();
   const paced: number[] = [];
   let pacedErrors = 0;
   let inFlight = 0;
