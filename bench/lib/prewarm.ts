@@ -17,8 +17,8 @@ export async function prewarmRelations(url: string, tables: readonly string[], i
   await client.connect();
   try {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
-    const rows = await client.query<{ blocks: string }>(
-      `SELECT COALESCE(SUM(pg_prewarm(c.oid::regclass, 'read')), 0)::bigint AS blocks
+    const { rows } = await client.query<{ bytes: string }>(
+      `SELECT COALESCE(SUM(pg_prewarm(c.oid::regclass, 'read')), 0)::bigint * current_setting('block_size')::bigint AS bytes
          FROM pg_class c
         WHERE c.relname = ANY($2::text[])
            OR c.relname = ANY($1::text[])
@@ -26,8 +26,7 @@ export async function prewarmRelations(url: string, tables: readonly string[], i
                          WHERE i.indisprimary AND t.relname = ANY($1::text[]))`,
       [tables, indexes],
     );
-    const blockSize = Number((await client.query<{ b: string }>("SELECT current_setting('block_size') AS b")).rows[0]!.b);
-    return { megabytes: (Number(rows.rows[0]!.blocks) * blockSize) / 2 ** 20, seconds: (performance.now() - started) / 1000 };
+    return { megabytes: Number(rows[0]!.bytes) / 2 ** 20, seconds: (performance.now() - started) / 1000 };
   } finally {
     await client.end();
   }
