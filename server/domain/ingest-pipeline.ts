@@ -110,7 +110,8 @@ export class IngestPipeline {
       try {
         await this.#appendBatch(batch);
       } catch (e) {
-        // Nothing was committed and no receipt went out: the gateways resend, so nothing acknowledged is lost.
+        // Either nothing was committed, or the batch was but its receipts did not all go out (the broker failed):
+        // the gateways resend what they hold no receipt for and get `accepted` or `duplicate`; nothing is lost.
         this.#o.onError?.(e, 'append');
       }
     }
