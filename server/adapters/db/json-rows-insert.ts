@@ -4,7 +4,7 @@
 // connection instead of once per batch, and there is no 65,535-parameter limit to split around.
 import type { SqlExecutor } from './sql-client.js';
 
-export type JsonColumnType = 'bigint' | 'int' | 'smallint' | 'text' | 'bytea' | 'jsonb' | 'timestamptz';
+export type JsonColumnType = 'bigint' | 'int' | 'smallint' | 'boolean' | 'text' | 'bytea' | 'jsonb' | 'timestamptz';
 
 export interface JsonColumn {
   readonly name: string;

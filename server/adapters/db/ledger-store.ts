@@ -8,7 +8,7 @@ import type {
   StoredEntryRow,
 } from '../../domain/ports.js';
 import type { NodeKey, TreeNode } from '../../log/tree-nodes.js';
-import { insertJsonRows, jsonBytes, type JsonColumn } from './json-rows-insert.js';
+import { insertJsonRows, jsonBytes, jsonParam, jsonRecordset, type JsonColumn } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 /** Advisory lock key held by the single writer of the log for the length of an append transaction. */
@@ -28,18 +28,40 @@ interface EntrySqlRow {
 
 const ENTRY_COLUMNS = 'idx, leaf_hash, bytes, kind, device, seq, event_id, event_time, event';
 
-const ENTRY_INSERT_COLUMNS: readonly JsonColumn[] = [
+// The entries' signed bytes travel apart from the rows, as ONE binary parameter (their concatenation; each row
+// names its slice): in the JSON rows they were base64 text, lexed character by character, and the event again as
+// JSON. A device envelope's query copy is then parsed by PostgreSQL from the bytes themselves (see fromBytes).
+const ENTRY_ROW_COLUMNS: readonly JsonColumn[] = [
   { name: 'idx', type: 'bigint' },
   { name: 'leaf_hash', type: 'bytea' },
-  { name: 'bytes', type: 'bytea' },
+  { name: 'off', type: 'int' },
+  { name: 'len', type: 'int' },
   { name: 'kind', type: 'text' },
   { name: 'device', type: 'text' },
   { name: 'seq', type: 'bigint' },
   { name: 'event_id', type: 'text' },
   { name: 'event_time', type: 'timestamptz' },
+  { name: 'from_bytes', type: 'boolean' },
   { name: 'event', type: 'jsonb' },
   { name: 'party', type: 'text' },
 ];
+const ENTRY_INSERT_SQL = `INSERT INTO entries (idx, leaf_hash, bytes, kind, device, seq, event_id, event_time, event, party)
+SELECT r.idx, decode(r.leaf_hash, 'base64'), b.bytes, r.kind, r.device, r.seq, r.event_id, r.event_time,
+  CASE WHEN r.from_bytes THEN convert_from(b.bytes, 'UTF8')::jsonb -> 'event' ELSE r.event END, r.party
+FROM ${jsonRecordset('$1', ENTRY_ROW_COLUMNS)}
+  CROSS JOIN LATERAL (SELECT substring($2::bytea FROM r.off + 1 FOR r.len) AS bytes) b`;
+
+/**
+ * True when PostgreSQL can take a device envelope's query copy (`event`) from its bytes and get what JSON.parse got:
+ * an object text (no byte order mark, which the checks' decoder skipped) whose numbers all fit jsonb's numeric. JSON.parse
+ * takes 1e-20000 as 0 where numeric refuses it, so an exponent of four digits or more, or a text long enough to
+ * write 16,383 decimals out, sends the event as JSON instead (a false alarm in a string costs only that).
+ */
+export function fromBytes(kind: StoredEntryRow['kind'], bytes: Uint8Array): boolean {
+  if (kind !== 'device' || bytes[0] !== 0x7b || bytes.byteLength > 15_000) return false;
+  return !/[eE][-+]?[0-9]{4}/.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+}
+
 const LINK_COLUMNS: readonly JsonColumn[] = [
   { name: 'epc', type: 'text' },
   { name: 'entry_idx', type: 'bigint' },
@@ -137,23 +159,27 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
     },
     async insert({ entries, nodes, links, checkpoint }) {
       // One statement at a time: PGlite's transaction does not order statements sent together.
-      await insertJsonRows(
-        tx,
-        'entries',
-        ENTRY_INSERT_COLUMNS,
-        entries.map((r) => ({
+      let off = 0;
+      const rows = entries.map((r) => {
+        const viaBytes = fromBytes(r.kind, r.bytes);
+        const row = {
           idx: r.index,
           leaf_hash: jsonBytes(r.leafHash),
-          bytes: jsonBytes(r.bytes),
+          off,
+          len: r.bytes.byteLength,
           kind: r.kind,
           device: r.device,
           seq: r.seq,
           event_id: r.eventId,
           event_time: r.eventTime,
-          event: r.event,
+          from_bytes: viaBytes,
+          event: viaBytes ? null : r.event,
           party: r.party ?? null,
-        })),
-      );
+        };
+        off += r.bytes.byteLength;
+        return row;
+      });
+      if (rows.length > 0) await tx.query(ENTRY_INSERT_SQL, [jsonParam(rows), Buffer.concat(entries.map((r) => r.bytes))], { prepare: true });
       await insertJsonRows(tx, 'tree_nodes', NODE_COLUMNS, nodes.map((n) => ({ level: n.level, idx: n.index, hash: jsonBytes(n.hash) })));
       await insertJsonRows(tx, 'entry_units', LINK_COLUMNS, links.map((l) => ({ epc: l.identifier, entry_idx: l.index, prev_idx: l.prevIndex })));
       // The head of each chain is the highest index that touches it in this batch.
