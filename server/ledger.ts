@@ -5,6 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openSqlClient, type SqlClient } from './adapters/db/sql-client.js';
+import { startGinPendingSweeper } from './adapters/db/gin-pending-sweeper.js';
 import { createSqlLedgerStore } from './adapters/db/ledger-store.js';
 import { createSqlRegistryStore } from './adapters/db/registry-store.js';
 import { loadOrCreateLedgerKey } from './adapters/ledger-key-file.js';
@@ -182,6 +183,15 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
           })
         : undefined;
     if (pool) cleanups.push(() => pool.close());
+    if (sql.dialect === 'postgres') {
+      // PGlite runs one statement at a time: a sweep there would stall the writer all the same.
+      const sweeper = startGinPendingSweeper(sql, {
+        index: 'entries_event',
+        everyMs: 250,
+        onError: (e) => logger.warn({ err: e }, 'sweeping the entries index pending list failed; inserts merge it themselves meanwhile'),
+      });
+      cleanups.push(() => sweeper.stop());
+    }
     const pipeline = new IngestPipeline({
       ...(pool ? { check: (topic: string, payload: Uint8Array) => pool.check(topic, payload) } : {}),
       store,

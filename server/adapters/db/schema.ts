@@ -70,7 +70,9 @@ export const entries = pgTable(
     uniqueIndex('entries_device_seq').on(t.device, t.seq),
     uniqueIndex('entries_event_id').on(t.eventId),
     // EPCIS queries (issue 6): containment (@>) on the query copy, eventTime ranges, recordTime (nearly in index order: BRIN), party.
-    index('entries_event').using('gin', t.event.op('jsonb_path_ops')),
+    // Its pending list is merged by a sweeper of its own (gin-pending-sweeper.ts), not by the log's writer: 32 MB
+    // leaves the sweeper room to fall behind before an insert merges it.
+    index('entries_event').using('gin', t.event.op('jsonb_path_ops')).with({ gin_pending_list_limit: 32768 }),
     index('entries_event_time').on(t.eventTime),
     index('entries_received_at').using('brin', t.receivedAt),
     index('entries_party').on(t.party),
