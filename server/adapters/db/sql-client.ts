@@ -59,13 +59,16 @@ export async function openSqlClient(options: OpenSqlClientOptions): Promise<SqlC
 }
 
 /**
- * PGlite's `json` parameter serializer, letting bytes through: a Uint8Array of UTF-8 JSON goes out as a binary
- * parameter (json's binary form is its text) instead of being measured and copied character by character in
- * JavaScript (json-rows-insert.ts `jsonParam`). node-postgres sends Buffers as binary parameters by itself.
+ * PGlite's `json` and `bytea` parameter serializers, letting bytes through: a Uint8Array goes out as a binary
+ * parameter (json's binary form is its UTF-8 text, bytea's its bytes) instead of being measured and copied character
+ * by character in JavaScript (json-rows-insert.ts `jsonParam`), or, for bytea, spelt out in hex one byte at a time
+ * (a batch's entry bytes, ledger-store.ts: a megabyte). node-postgres sends Buffers as binary parameters by itself.
  */
 const JSON_OID = 114;
+const BYTEA_OID = 17;
 const PGLITE_SERIALIZERS = {
   [JSON_OID]: (v: unknown) => (v instanceof Uint8Array ? v : typeof v === 'string' ? v : JSON.stringify(v)),
+  [BYTEA_OID]: (v: unknown) => (v instanceof Uint8Array ? v : String(v)),
 } as unknown as Record<number, (v: unknown) => string>;
 
 async function openPglite(dataDir: string): Promise<SqlClient> {
