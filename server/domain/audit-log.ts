@@ -10,7 +10,7 @@ import { parseRecallEntry, verifyRecallEntry } from '../../schemas/signing/recal
 import { openCheckpoint } from '../../schemas/signing/checkpoint.js';
 import type { NoteVerifier } from '../../schemas/signing/signed-note.js';
 import { appendLeaves, EMPTY_FRONTIER, type TreeFrontier } from '../log/append-leaves.js';
-import { nodeId } from '../log/tree-nodes.js';
+import { nodeId, nodeKey } from '../log/tree-nodes.js';
 import type { DeviceDirectory, DeviceKey, LedgerStore, StoredCheckpoint } from './ports.js';
 import { keyForSeq } from './check-envelope.js';
 
@@ -123,7 +123,7 @@ export async function auditLog(o: AuditOptions): Promise<AuditResult> {
       const appended = appendLeaves(frontier, leaves.slice(offset, stop));
       const stored = await o.store.getNodes(appended.nodes);
       for (const n of appended.nodes) {
-        const s = stored.get(nodeId(n));
+        const s = stored.get(nodeKey(n));
         if (!s || !bytesEqual(s, n.hash)) {
           return fail(n.index * 2 ** n.level, 'TREE_NODE_MISMATCH', `stored tree node ${nodeId(n)} is ${s ? 'different' : 'missing'}`);
         }

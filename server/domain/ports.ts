@@ -2,7 +2,7 @@
 import type { Receipt } from '../../schemas/topics.js';
 import type { SignedCaptureEntry, UnsignedCaptureEntry } from '../../schemas/signing/capture-entry.js';
 import type { SignedRecallEntry, UnsignedRecallEntry } from '../../schemas/signing/recall-entry.js';
-import type { TreeNodeReader } from '../log/tree-nodes.js';
+import type { NodeMap, TreeNodeReader } from '../log/tree-nodes.js';
 import type { AlertRecord, AlertStatus, AppliedEntry, CustodyFacts, NamedIdentifier, PedigreeFacts, RaisedAlert, UnitState, UnitStep } from './custody-model.js';
 import type { ActiveRecallScope, RecallScope } from './recall-scope.js';
 
@@ -289,8 +289,8 @@ export interface UnitView {
   readonly alerts: readonly AlertRecord[];
   /** The exact bytes of the unit's latest entry (the last step), for its inclusion proof. */
   readonly latestEntryBytes: Uint8Array | null;
-  /** Stored tree nodes (`level:index`) of that entry's inclusion proof at the size asked for, read with the view. */
-  readonly proofNodes: ReadonlyMap<string, Uint8Array>;
+  /** Stored tree nodes (by `nodeKey`) of that entry's inclusion proof at the size asked for, read with the view. */
+  readonly proofNodes: NodeMap;
 }
 
 export interface ContainerNode {

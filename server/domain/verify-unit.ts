@@ -2,7 +2,7 @@
 // alerts, and an inclusion proof of its latest entry against a signed checkpoint the client can check itself.
 import type { VerificationAdditionalInfo, VerificationFailureReason } from '../../schemas/codes.js';
 import { getInclusionProof, type InclusionProof } from '../log/proofs.js';
-import type { TreeNodeReader } from '../log/tree-nodes.js';
+import { nodeKey, type TreeNodeReader } from '../log/tree-nodes.js';
 import type { CheckpointCache } from './checkpoint-cache.js';
 import { alertJson } from './apply-custody-rules.js';
 import { TERMINAL_STATES, type AlertRecord, type UnitState } from './custody-model.js';
@@ -154,10 +154,11 @@ export async function verifyUnit(o: VerifyUnitOptions, query: UnitQuery & { corr
       // them); the rest are read now, mostly from the ledger's node cache.
       const prefetched: TreeNodeReader = {
         getNodes: async (keys) => {
-          const rest = keys.filter((k) => !view.proofNodes.has(`${k.level}:${k.index}`));
+          const rest = keys.filter((k) => !view.proofNodes.has(nodeKey(k)));
           if (rest.length === 0) return view.proofNodes;
-          const read = await o.store.getNodes(rest);
-          return new Map([...view.proofNodes, ...read]);
+          const all = new Map(await o.store.getNodes(rest));
+          for (const [k, hash] of view.proofNodes) all.set(k, hash);
+          return all;
         },
       };
       const p = await getInclusionProof(prefetched, latest, checkpoint.size, checkpoint.size);

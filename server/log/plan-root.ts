@@ -4,7 +4,7 @@ import { emptyRoot } from '../../schemas/signing/merkle.js';
 import { frontierKeys } from './append-leaves.js';
 import type { LogErrorCode } from './log-errors.js';
 import { foldSubtreeHashes } from './subtree-ranges.js';
-import { requireNodes, type NodeKey } from './tree-nodes.js';
+import { requireNodes, type NodeKey, type NodeMap } from './tree-nodes.js';
 import { isTreeSize } from './tree-sizes.js';
 
 export interface RootPlan {
@@ -23,6 +23,6 @@ export function planRoot(size: number): Result<RootPlan, LogErrorCode> {
  * MTH(D[0:size]) from the nodes a `getNodes(plan.keys)` call returned; throws `TreeNodeMissingError` if one is
  * absent.
  */
-export function assembleRoot(plan: RootPlan, found: ReadonlyMap<string, Uint8Array>): Uint8Array {
+export function assembleRoot(plan: RootPlan, found: NodeMap): Uint8Array {
   return plan.size === 0 ? emptyRoot() : foldSubtreeHashes(requireNodes(found, plan.keys));
 }

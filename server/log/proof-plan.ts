@@ -1,6 +1,6 @@
 // A proof plan: which stored nodes an RFC 9162 proof needs (read in one batch) and how to assemble it from them.
 import { foldSubtreeHashes, subtreeKeys } from './subtree-ranges.js';
-import { nodeId, requireNodes, type NodeKey } from './tree-nodes.js';
+import { nodeKey, requireNodes, type NodeKey, type NodeMap } from './tree-nodes.js';
 
 export interface ProofPlan {
   /** Every stored node the proof needs, each once: pass them to `TreeNodeReader.getNodes` in one call. */
@@ -32,7 +32,7 @@ export function planFromRanges(ranges: readonly (readonly [start: number, end: n
  * The proof the plan describes, from the nodes a `getNodes(plan.keys)` call returned. Throws
  * `TreeNodeMissingError` if one is absent (the store is damaged: the plan only names nodes of reached sizes).
  */
-export function assembleProof(plan: ProofPlan, found: ReadonlyMap<string, Uint8Array>): Uint8Array[] {
+export function assembleProof(plan: ProofPlan, found: NodeMap): Uint8Array[] {
   requireNodes(found, plan.keys); // throws naming every absent node, not just the first proof hash's
   return plan.hashes.map((parts) => (parts.length === 1 ? requireNodes(found, parts)[0]! : rightEdgeFold(parts, found)));
 }
@@ -44,8 +44,8 @@ export function assembleProof(plan: ProofPlan, found: ReadonlyMap<string, Uint8A
 const folds = new Map<string, Uint8Array>();
 const MAX_FOLDS = 256;
 
-function rightEdgeFold(parts: readonly NodeKey[], found: ReadonlyMap<string, Uint8Array>): Uint8Array {
-  const id = parts.map(nodeId).join(',');
+function rightEdgeFold(parts: readonly NodeKey[], found: NodeMap): Uint8Array {
+  const id = parts.map(nodeKey).join(',');
   let hash = folds.get(id);
   if (hash === undefined) {
     hash = foldSubtreeHashes(requireNodes(found, parts));

@@ -65,7 +65,7 @@ export async function getConsistencyProof(
   if (to > treeSize) return err('SIZE_OUT_OF_RANGE', `tree size ${to} is larger than the log (${treeSize})`);
   const plan = planConsistencyProof(from, to);
   if (!plan.ok) return plan;
-  const found = plan.value.keys.length === 0 ? new Map<string, Uint8Array>() : await reader.getNodes(plan.value.keys);
+  const found = plan.value.keys.length === 0 ? new Map<number, Uint8Array>() : await reader.getNodes(plan.value.keys);
   return ok({ from, to, hashes: assembleProof(plan.value, found) });
 }
 
@@ -82,7 +82,7 @@ export async function getRootAt(
   if (size > treeSize) return err('SIZE_OUT_OF_RANGE', `tree size ${size} is larger than the log (${treeSize})`);
   const plan = planRoot(size);
   if (!plan.ok) return plan;
-  const found = plan.value.keys.length === 0 ? new Map<string, Uint8Array>() : await reader.getNodes(plan.value.keys);
+  const found = plan.value.keys.length === 0 ? new Map<number, Uint8Array>() : await reader.getNodes(plan.value.keys);
   return ok(assembleRoot(plan.value, found));
 }
 
@@ -94,7 +94,7 @@ export async function getRootAt(
 export async function recoverFrontier(reader: TreeNodeReader, size: number): Promise<TreeFrontier> {
   assertTreeSize(size);
   const keys = frontierKeys(size);
-  const found = keys.length === 0 ? new Map<string, Uint8Array>() : await reader.getNodes(keys);
+  const found = keys.length === 0 ? new Map<number, Uint8Array>() : await reader.getNodes(keys);
   return { size, hashes: requireNodes(found, keys) };
 }
 

@@ -9,7 +9,7 @@
 // (the small complete subtrees on the right edge of a checkpoint's tree, shared by every proof at that size) go to
 // a small second map.
 import { HASH_SIZE } from '../../schemas/signing/merkle.js';
-import { MemoryTreeNodeStore, nodeId, type NodeKey, type TreeNode, type TreeNodeReader } from './tree-nodes.js';
+import { MemoryTreeNodeStore, nodeKey, type NodeKey, type NodeMap, type TreeNode, type TreeNodeReader } from './tree-nodes.js';
 
 export interface TreeNodeCacheOptions {
   /** Lowest level ever kept in memory (default 4: one node per 16 leaves). */
@@ -25,7 +25,7 @@ export class TreeNodeCache implements TreeNodeReader {
   readonly #maxNodes: number;
   readonly #maxLowNodes: number;
   readonly #upper = new MemoryTreeNodeStore();
-  readonly #low = new Map<string, Uint8Array>();
+  readonly #low = new Map<number, Uint8Array>();
   #level: number;
 
   constructor(inner: TreeNodeReader, options: TreeNodeCacheOptions = {}) {
@@ -66,12 +66,12 @@ export class TreeNodeCache implements TreeNodeReader {
     return nodes.length;
   }
 
-  async getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>> {
+  async getNodes(keys: readonly NodeKey[]): Promise<NodeMap> {
     // Every verification asks for a proof's ≈ 23 nodes: one map, each key looked up once (was two maps, ids twice).
-    const found = new Map<string, Uint8Array>();
+    const found = new Map<number, Uint8Array>();
     const missing: NodeKey[] = [];
     for (const k of keys) {
-      const id = nodeId(k);
+      const id = nodeKey(k);
       const hit = k.level >= this.#level ? this.#upper.hashOf(k) : this.#low.get(id);
       if (hit) found.set(id, hit);
       else missing.push(k);
@@ -80,7 +80,7 @@ export class TreeNodeCache implements TreeNodeReader {
     const read = await this.#inner.getNodes(missing);
     const upper: TreeNode[] = [];
     for (const k of missing) {
-      const id = nodeId(k);
+      const id = nodeKey(k);
       const hash = read.get(id);
       if (hash === undefined) continue;
       found.set(id, hash);

@@ -9,6 +9,7 @@ import { noteVerifierFromVkey } from '../../schemas/signing/signed-note.js';
 import { startLedgerHarness, type LedgerHarness } from '../harness/ledger-harness.js';
 import { createSqlCustodyStore } from '../../server/adapters/db/custody-store.js';
 import { planInclusionProof } from '../../server/log/plan-inclusion-proof.js';
+import { nodeKey } from '../../server/log/tree-nodes.js';
 import {
   GTIN,
   at,
@@ -171,12 +172,12 @@ describe.each(stores)('custody rules on %s', (store) => {
           const view = await custody.unitView(unit(serial), n);
           const plan = planInclusionProof(latest, n);
           if (!plan.ok) throw new Error(plan.message);
-          const planned = new Set([...plan.value.keys, { level: 0, index: latest }].map((k) => `${k.level}:${k.index}`));
+          const planned = new Set([...plan.value.keys, { level: 0, index: latest }].map(nodeKey));
           const read = [...view!.proofNodes.keys()];
-          expect(read, `${serial} at size ${n}`).toContain(`0:${latest}`);
+          expect(read, `${serial} at size ${n}`).toContain(nodeKey({ level: 0, index: latest }));
           for (const id of read) expect(planned.has(id), `${serial} at size ${n}: ${id}`).toBe(true);
           // Until the leaf's block of 2^low leaves is complete, the rest of the proof comes from the node cache or the store.
-          if (((latest >> low) + 1) << low > n) expect(read).toEqual([`0:${latest}`]);
+          if (((latest >> low) + 1) << low > n) expect(read).toEqual([nodeKey({ level: 0, index: latest })]);
           else expect(read).toHaveLength(low + 1);
         }
       }

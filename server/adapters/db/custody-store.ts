@@ -3,6 +3,7 @@
 import { ALERT_SEVERITY, type AlertCode, type AlertSeverity } from '../../../schemas/codes.js';
 import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, PedigreeFacts, UnitState, UnitStateName, UnitStep } from '../../domain/custody-model.js';
 import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, PedigreeStepRecord, StoredStep, UnitView } from '../../domain/ports.js';
+import { nodeKey } from '../../log/tree-nodes.js';
 import { BatchLoader } from './batch-loader.js';
 import { jsonParam, jsonRecordset } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
@@ -469,9 +470,9 @@ async function readUnitViews(db: SqlExecutor, epcs: readonly string[], proofSize
     const stepRows = ((parseJson(r.steps) as unknown[][] | null) ?? []).map(viewStepRow);
     const partyNames = new Map<string, string>();
     for (const sr of stepRows) if (typeof sr.party === 'string' && typeof sr.party_name === 'string') partyNames.set(sr.party, sr.party_name);
-    const proofNodes = new Map<string, Uint8Array>();
+    const proofNodes = new Map<number, Uint8Array>();
     for (const n of (parseJson(r.proof_nodes) as { l: number; i: number; h: string }[] | null) ?? []) {
-      proofNodes.set(`${Number(n.l)}:${Number(n.i)}`, new Uint8Array(Buffer.from(n.h, 'base64')));
+      proofNodes.set(nodeKey({ level: Number(n.l), index: Number(n.i) }), new Uint8Array(Buffer.from(n.h, 'base64')));
     }
     const state = mapState(parseJson(r.state) as Row);
     out.set(state.epc, {

@@ -7,7 +7,7 @@ import type {
   StoredCheckpoint,
   StoredEntryRow,
 } from '../../domain/ports.js';
-import type { NodeKey, TreeNode } from '../../log/tree-nodes.js';
+import { nodeKey, type NodeKey, type NodeMap, type TreeNode } from '../../log/tree-nodes.js';
 import { insertJsonRows, jsonBytes, jsonParam, jsonRecordset, type JsonColumn } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
@@ -105,8 +105,8 @@ function mapRef(r: { idx: number; event_id: string | null; device: string | null
   return { index: Number(r.idx), eventId: r.event_id, device: r.device, seq: r.seq === null ? null : Number(r.seq) };
 }
 
-async function readNodes(db: SqlExecutor, keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>();
+async function readNodes(db: SqlExecutor, keys: readonly NodeKey[]): Promise<NodeMap> {
+  const out = new Map<number, Uint8Array>();
   if (keys.length === 0) return out;
   const levels = keys.map((k) => k.level);
   const indexes = keys.map((k) => k.index);
@@ -115,7 +115,7 @@ async function readNodes(db: SqlExecutor, keys: readonly NodeKey[]): Promise<Map
     [levels, indexes],
     { prepare: true }, // every proof a verification serves
   );
-  for (const r of rows) out.set(`${r.level}:${Number(r.idx)}`, toBytes(r.hash));
+  for (const r of rows) out.set(nodeKey({ level: Number(r.level), index: Number(r.idx) }), toBytes(r.hash));
   return out;
 }
 

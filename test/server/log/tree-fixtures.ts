@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { leafHash } from '../../../schemas/signing/merkle.js';
 import { appendLeaves, EMPTY_FRONTIER, type TreeFrontier } from '../../../server/log/append-leaves.js';
-import { MemoryTreeNodeStore, nodeId, type NodeKey, type TreeNodeReader } from '../../../server/log/tree-nodes.js';
+import { MemoryTreeNodeStore, nodeId, type NodeKey, type NodeMap, type TreeNodeReader } from '../../../server/log/tree-nodes.js';
 
 /** RFC 6962 leaf hashes of small distinct entries (the entry is the index as 4 big-endian bytes). */
 export function sampleLeafHashes(count: number): Uint8Array[] {
@@ -48,7 +48,7 @@ export class CountingReader implements TreeNodeReader {
 
   constructor(private readonly inner: TreeNodeReader) {}
 
-  getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>> {
+  getNodes(keys: readonly NodeKey[]): Promise<NodeMap> {
     this.calls++;
     this.keysRead += keys.length;
     this.lastKeys = keys;
@@ -74,7 +74,7 @@ export class SizeBoundReader implements TreeNodeReader {
     private readonly size: number,
   ) {}
 
-  async getNodes(keys: readonly NodeKey[]): Promise<ReadonlyMap<string, Uint8Array>> {
+  async getNodes(keys: readonly NodeKey[]): Promise<NodeMap> {
     const inside = keys.filter((key) => (key.index + 1) * 2 ** key.level <= this.size);
     for (const key of keys) if (!inside.includes(key)) this.beyondSize.push(nodeId(key));
     return this.inner.getNodes(inside);

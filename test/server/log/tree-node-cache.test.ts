@@ -5,6 +5,7 @@ import { rootFromLeafHashes, verifyInclusion } from '../../../schemas/signing/me
 import { getInclusionProof } from '../../../server/log/proofs.js';
 import { planInclusionProof } from '../../../server/log/plan-inclusion-proof.js';
 import { TreeNodeCache } from '../../../server/log/tree-node-cache.js';
+import { nodeKey } from '../../../server/log/tree-nodes.js';
 import { buildTree, CountingReader, sampleLeafHashes } from './tree-fixtures.js';
 
 const SIZE = 5000;
@@ -17,7 +18,7 @@ async function readUpper(minLevel: number, limit: number) {
   const keys = [];
   for (let level = 12; level >= minLevel; level--) for (let i = 0; (i + 1) << level <= SIZE; i++) keys.push({ level, index: i });
   const found = await store.getNodes(keys);
-  return keys.slice(0, limit).map((k) => ({ ...k, hash: found.get(`${k.level}:${k.index}`)! }));
+  return keys.slice(0, limit).map((k) => ({ ...k, hash: found.get(nodeKey(k))! }));
 }
 
 describe('a proof read through the node cache', () => {

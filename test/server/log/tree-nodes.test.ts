@@ -2,15 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { frontierKeys } from '../../../server/log/append-leaves.js';
 import { TreeNodeMissingError } from '../../../server/log/log-errors.js';
 import { bitLength, largestPowerOfTwoBelow, subtreeKeys } from '../../../server/log/subtree-ranges.js';
-import { MemoryTreeNodeStore, nodeId, requireNodes } from '../../../server/log/tree-nodes.js';
+import { MemoryTreeNodeStore, nodeId, nodeKey, requireNodes } from '../../../server/log/tree-nodes.js';
 import { sampleLeafHashes } from './tree-fixtures.js';
 
 const [a, b, c] = sampleLeafHashes(3) as [Uint8Array, Uint8Array, Uint8Array];
 
 describe('node keys', () => {
-  it('are written `${level}:${index}`', () => {
+  it('are written `${level}:${index}` in messages, and are one distinct number each in maps', () => {
     expect(nodeId({ level: 0, index: 41 })).toBe('0:41');
     expect(nodeId({ level: 3, index: 2 })).toBe('3:2');
+    // The map key: one number per node, distinct for every level and index a log can reach (index < 2^47).
+    const keys = [
+      { level: 0, index: 0 },
+      { level: 63, index: 0 },
+      { level: 0, index: 1 },
+      { level: 1, index: 0 },
+      { level: 0, index: 2 ** 47 - 1 },
+      { level: 63, index: 2 ** 47 - 1 },
+      { level: 40, index: 0 },
+    ].map(nodeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const k of keys) expect(Number.isSafeInteger(k)).toBe(true);
   });
 });
 
@@ -30,8 +42,8 @@ describe('MemoryTreeNodeStore', () => {
     ]);
     expect(found).toEqual(
       new Map([
-        ['1:0', c],
-        ['0:1', b],
+        [nodeKey({ level: 1, index: 0 }), c],
+        [nodeKey({ level: 0, index: 1 }), b],
       ]),
     );
     expect(store.nodeCount).toBe(3);
@@ -42,7 +54,7 @@ describe('MemoryTreeNodeStore', () => {
     const hash = a.slice();
     store.putNodes([{ level: 0, index: 0, hash }]);
     hash.fill(0);
-    expect((await store.getNodes([{ level: 0, index: 0 }])).get('0:0')).toEqual(a);
+    expect((await store.getNodes([{ level: 0, index: 0 }])).get(nodeKey({ level: 0, index: 0 }))).toEqual(a);
   });
 
   describe('when a node is written again', () => {
@@ -71,8 +83,8 @@ describe('MemoryTreeNodeStore', () => {
 describe('requireNodes', () => {
   it('returns the hashes in key order, or throws TreeNodeMissingError naming every absent node', () => {
     const found = new Map([
-      ['0:0', a],
-      ['1:1', b],
+      [nodeKey({ level: 0, index: 0 }), a],
+      [nodeKey({ level: 1, index: 1 }), b],
     ]);
     expect(
       requireNodes(found, [
@@ -88,7 +100,7 @@ describe('requireNodes', () => {
     expect(() => requireNodes(found, keys)).toThrow(
       expect.objectContaining({ code: 'TREE_NODE_MISSING', missing: ['0:9', '4:0'] }),
     );
-    const short = new Map([['0:0', new Uint8Array(5)]]);
+    const short = new Map([[nodeKey({ level: 0, index: 0 }), new Uint8Array(5)]]);
     expect(() => requireNodes(short, [{ level: 0, index: 0 }])).toThrow(TreeNodeMissingError);
   });
 });
