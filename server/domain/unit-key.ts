@@ -6,16 +6,19 @@ import { parseScan } from '../../schemas/gs1/scan-data.js';
 import { ssccDigitalLink, unitDigitalLink } from '../../schemas/gs1/digital-link.js';
 import { err, ok, type Result } from '../../schemas/result.js';
 
-export interface UnitQuery {
+export interface UnitKey {
   readonly epc: string;
   readonly gtin: string;
   readonly serial: string;
+}
+
+export interface UnitQuery extends UnitKey {
   readonly lot?: string;
   readonly expiry?: string;
 }
 
 /** GTIN (8, 12, 13 or 14 digits) and serial → the unit's canonical Digital Link. */
-export function readUnitKey(gtin: string, serial: string): Result<{ epc: string; gtin: string; serial: string }, Gs1ErrorCode> {
+export function readUnitKey(gtin: string, serial: string): Result<UnitKey, Gs1ErrorCode> {
   const dl = unitDigitalLink(gtin, serial);
   if (!dl.ok) return dl;
   return ok({ epc: dl.value, gtin: gtin.padStart(14, '0'), serial });

@@ -9,10 +9,11 @@ import type { CheckpointCache } from '../domain/checkpoint-cache.js';
 import { getContainer } from '../domain/get-container.js';
 import { getUnit } from '../domain/get-unit.js';
 import { PARTY_ROLES, type Clock, type ContainerNode, type CustodyStore, type LedgerStore, type Notifier } from '../domain/ports.js';
-import { readExpiry, readScan, readSsccKey, readUnitKey, type UnitQuery } from '../domain/unit-key.js';
+import { readExpiry, readScan, readSsccKey, type UnitQuery } from '../domain/unit-key.js';
 import { verifyUnit, type Verification } from '../domain/verify-unit.js';
 import { requireRole, type AuthVariables } from './auth.js';
 import { problem } from './problem.js';
+import { unitKeyParam } from './unit-key-param.js';
 
 export interface CustodyRoutesOptions {
   readonly custody: CustodyStore;
@@ -98,7 +99,7 @@ export function custodyRoutes(o: CustodyRoutesOptions): Hono<{ Variables: AuthVa
     return parsed.ok ? verify(c, parsed.value) : badIdentifier(c, parsed);
   });
   app.get('/v1/verify/01/:gtin/21/:serial', reader, async (c) => {
-    const key = readUnitKey(c.req.param('gtin'), c.req.param('serial'));
+    const key = unitKeyParam(c);
     if (!key.ok) return badIdentifier(c, key);
     const lot = c.req.query('lot');
     const exp = c.req.query('exp');
@@ -111,7 +112,7 @@ export function custodyRoutes(o: CustodyRoutesOptions): Hono<{ Variables: AuthVa
     return verify(c, { ...key.value, ...(lot !== undefined && lot !== '' ? { lot } : {}), ...(expiry !== undefined ? { expiry } : {}) });
   });
   app.get('/v1/units/01/:gtin/21/:serial', reader, async (c) => {
-    const key = readUnitKey(c.req.param('gtin'), c.req.param('serial'));
+    const key = unitKeyParam(c);
     if (!key.ok) return badIdentifier(c, key);
     const u = await getUnit(o.custody, key.value.epc);
     return c.json({ unit: unitJson(u.state), alerts: u.alerts.map(alertJson), steps: u.steps });

@@ -6,10 +6,11 @@ import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AccessScope, AccessStore, CustodyStore, TokenRecord } from '../domain/ports.js';
 import { checkIdentifierAccess } from '../domain/check-identifier-access.js';
 import { resolveAccessScope } from '../domain/resolve-access-scope.js';
-import { readScan, readSsccKey, readUnitKey } from '../domain/unit-key.js';
+import { readScan, readSsccKey } from '../domain/unit-key.js';
 import { canListAlerts, canSeeAlert, canVerify } from '../domain/visibility-policy.js';
 import type { AuthVariables } from './auth.js';
 import { problem } from './problem.js';
+import { unitKeyParam } from './unit-key-param.js';
 
 type Env = { Variables: AuthVariables };
 type Check = (c: Context<Env>, caller: TokenRecord, scope: AccessScope) => Promise<string | undefined>;
@@ -37,7 +38,7 @@ export function visibilityGuards(o: VisibilityGuardOptions) {
     gtin === undefined || canVerify(caller, scope, gtin) ? undefined : 'a manufacturer verifies only packs of its own GTINs (its registered company prefixes)';
   return {
     unit: guard(o, async (c, _caller, scope) => {
-      const key = readUnitKey(c.req.param('gtin') ?? '', c.req.param('serial') ?? '');
+      const key = unitKeyParam(c);
       return identifier(key.ok ? key.value.epc : undefined, scope);
     }),
     container: guard(o, async (c, _caller, scope) => {
@@ -45,7 +46,7 @@ export function visibilityGuards(o: VisibilityGuardOptions) {
       return identifier(key.ok ? key.value.epc : undefined, scope);
     }),
     verifyUnit: guard(o, async (c, caller, scope) => {
-      const key = readUnitKey(c.req.param('gtin') ?? '', c.req.param('serial') ?? '');
+      const key = unitKeyParam(c);
       return verify(key.ok ? key.value.gtin : undefined, caller, scope);
     }),
     verifyScan: guard(o, async (c, caller, scope) => {
