@@ -9,7 +9,7 @@ import { planConsistencyProof } from './plan-consistency-proof.js';
 import { planInclusionProof } from './plan-inclusion-proof.js';
 import { assembleRoot, planRoot } from './plan-root.js';
 import { assembleProof } from './proof-plan.js';
-import { requireNodes, type NodeKey, type TreeNodeReader } from './tree-nodes.js';
+import { requireNodes, type NodeKey, type NodeMap, type TreeNodeReader } from './tree-nodes.js';
 import { isTreeSize } from './tree-sizes.js';
 
 export interface InclusionProof {
@@ -65,7 +65,7 @@ export async function getConsistencyProof(
   if (to > treeSize) return err('SIZE_OUT_OF_RANGE', `tree size ${to} is larger than the log (${treeSize})`);
   const plan = planConsistencyProof(from, to);
   if (!plan.ok) return plan;
-  const found = plan.value.keys.length === 0 ? new Map<number, Uint8Array>() : await reader.getNodes(plan.value.keys);
+  const found = await readNodes(reader, plan.value.keys);
   return ok({ from, to, hashes: assembleProof(plan.value, found) });
 }
 
@@ -82,7 +82,7 @@ export async function getRootAt(
   if (size > treeSize) return err('SIZE_OUT_OF_RANGE', `tree size ${size} is larger than the log (${treeSize})`);
   const plan = planRoot(size);
   if (!plan.ok) return plan;
-  const found = plan.value.keys.length === 0 ? new Map<number, Uint8Array>() : await reader.getNodes(plan.value.keys);
+  const found = await readNodes(reader, plan.value.keys);
   return ok(assembleRoot(plan.value, found));
 }
 
@@ -94,8 +94,13 @@ export async function getRootAt(
 export async function recoverFrontier(reader: TreeNodeReader, size: number): Promise<TreeFrontier> {
   assertTreeSize(size);
   const keys = frontierKeys(size);
-  const found = keys.length === 0 ? new Map<number, Uint8Array>() : await reader.getNodes(keys);
+  const found = await readNodes(reader, keys);
   return { size, hashes: requireNodes(found, keys) };
+}
+
+/** The nodes of `keys` in one read; no read at all when there are none (empty proofs, the empty tree). */
+function readNodes(reader: TreeNodeReader, keys: readonly NodeKey[]): Promise<NodeMap> {
+  return keys.length === 0 ? Promise.resolve(new Map()) : reader.getNodes(keys);
 }
 
 function assertTreeSize(size: number): void {
