@@ -430,9 +430,11 @@ function viewStepRow(values: readonly unknown[]): Row {
 /**
  * The unit-view statement reading the lowest `low` levels of proofs. The level is part of the text, not a parameter,
  * so each level gets its own prepared plan: as a parameter it turns the plan generic, a fifth slower (pgbench).
+ * It reads only columns unit_steps' primary key holds (migration 0007), so the steps come from the index alone
+ * (test/server/adapters/db/unit-view-plan.test.ts).
  */
 const unitViewSqlByLevel = new Map<number, string>();
-function unitViewSql(low: number): string {
+export function unitViewSql(low: number): string {
   if (!Number.isInteger(low) || low < 1 || low > 62) throw new RangeError(`proof levels read with a unit view: ${low}`);
   let text = unitViewSqlByLevel.get(low);
   if (text === undefined) {

@@ -190,6 +190,8 @@ export const unitSteps = pgTable(
     corrects: int8('corrects'),
     retractedBy: int8('retracted_by'),
   },
+  // The primary key also INCLUDEs every other column (migration 0007, by hand: drizzle-kit has no INCLUDE), so a
+  // verification reads a unit's steps from the index alone. A column added here must be added there too.
   (t) => [primaryKey({ columns: [t.epc, t.entryIndex] }), index('unit_steps_entry').on(t.entryIndex)],
 );
 
