@@ -91,7 +91,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     const warmStarted = performance.now();
     const warming = sqlStore
       .treeSize()
-      .then((size) => nodeCache.warm(size, (minLevel, limit) => sqlStore.upperNodes(minLevel, limit)))
+      .then((size) => nodeCache.warm(size, (level, from, limit) => sqlStore.levelNodes(level, from, limit)))
       .then(
         (nodes) => logger.info({ nodes, lowestLevel: nodeCache.level, ms: Math.round(performance.now() - warmStarted) }, 'proof node cache loaded'),
         (e: unknown) => logger.warn({ err: e }, 'could not preload the proof node cache; proofs read the store and fill it as they go'),

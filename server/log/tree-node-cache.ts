@@ -3,18 +3,22 @@
 // served from memory; only the few lowest levels (different for every leaf) are read from the store, and the unit
 // view reads those together with the unit (custody-store.ts, up to `level`). Stored nodes are complete subtrees and
 // never change (tree-nodes.ts), so a cached node is never stale, in this process or any other sharing the store:
-// nothing to invalidate. Nodes are kept compactly (33 bytes each, MemoryTreeNodeStore), so the cache reaches far
-// down: levels 4 and up of a 5,000,000-entry log are ≈ 625,000 nodes, ≈ 21 MB. When a growing log passes
-// `maxNodes`, the lowest cached level is dropped and `level` rises by one. Lower nodes that still reach the store
-// (the small complete subtrees on the right edge of a checkpoint's tree, shared by every proof at that size) go to
-// a small second map.
+// nothing to invalidate. Nodes are kept compactly (33 bytes each, MemoryTreeNodeStore, outside V8's heap), so the
+// cache reaches far down: levels 2 and up of a 5,000,000-entry log are ≈ 2,500,000 nodes, ≈ 82 MB, and each level
+// kept saves every verification one index probe in PostgreSQL (≈ 8 µs of its ≈ 120 a unit; bench/RESULTS.md,
+// session 11). When a growing log passes `maxNodes`, the lowest cached level is dropped and `level` rises by one.
+// Lower nodes that still reach the store (the small complete subtrees on the right edge of a checkpoint's tree,
+// shared by every proof at that size) go to a small second map.
 import { HASH_SIZE } from '../../schemas/signing/merkle.js';
 import { MemoryTreeNodeStore, nodeKey, type NodeKey, type NodeMap, type TreeNode, type TreeNodeReader } from './tree-nodes.js';
 
+/** Up to `limit` stored nodes of one level, by index from `fromIndex` up (TreeNodeCache.warm). */
+export type ReadLevelPage = (level: number, fromIndex: number, limit: number) => Promise<readonly TreeNode[]>;
+
 export interface TreeNodeCacheOptions {
-  /** Lowest level ever kept in memory (default 4: one node per 16 leaves). */
+  /** Lowest level ever kept in memory (default 2: one node per 4 leaves). */
   readonly minLevel?: number;
-  /** Most nodes kept at and above `level` (default 1,000,000 ≈ 33 MB); past it the lowest level is dropped. */
+  /** Most nodes kept at and above `level` (default 4,000,000 ≈ 132 MB); past it the lowest level is dropped. */
   readonly maxNodes?: number;
   /** Most nodes below `level` kept (default 4,096). */
   readonly maxLowNodes?: number;
@@ -30,8 +34,8 @@ export class TreeNodeCache implements TreeNodeReader {
 
   constructor(inner: TreeNodeReader, options: TreeNodeCacheOptions = {}) {
     this.#inner = inner;
-    this.#level = options.minLevel ?? 4;
-    this.#maxNodes = options.maxNodes ?? 1_000_000;
+    this.#level = options.minLevel ?? 2;
+    this.#maxNodes = options.maxNodes ?? 4_000_000;
     this.#maxLowNodes = options.maxLowNodes ?? 4_096;
   }
 
@@ -54,16 +58,26 @@ export class TreeNodeCache implements TreeNodeReader {
   }
 
   /**
-   * Loads the cached levels of a tree of `size` leaves in one read (start-up: without it every proof of a large log
-   * misses on its own upper path until many thousands of proofs have warmed the cache, one store read each). First
-   * raises `level` until those levels fit in `maxNodes` (level k and up hold ≈ 2·size / 2^k nodes). Returns the
+   * Loads the cached levels of a tree of `size` leaves (start-up: without it every proof of a large log misses on
+   * its own upper path until many thousands of proofs have warmed the cache, one store read each). First raises
+   * `level` until those levels fit in `maxNodes` (level k and up hold ≈ 2·size / 2^k nodes), then reads them level
+   * by level, highest first, `pageSize` nodes a read, so that no read holds millions of rows at once. Returns the
    * number of nodes loaded.
    */
-  async warm(size: number, readUpper: (minLevel: number, limit: number) => Promise<readonly TreeNode[]>): Promise<number> {
+  async warm(size: number, readPage: ReadLevelPage, pageSize = 65_536): Promise<number> {
     while ((2 * size) / 2 ** this.#level > this.#maxNodes) this.#level++;
-    const nodes = await readUpper(this.#level, this.#maxNodes);
-    this.remember(nodes);
-    return nodes.length;
+    let loaded = 0;
+    // The highest stored level is that of the largest complete subtree, 2^top ≤ size.
+    for (let level = Math.floor(Math.log2(Math.max(1, size))); level >= this.#level; level--) {
+      for (let from = 0; ; ) {
+        const page = await readPage(level, from, pageSize);
+        this.remember(page);
+        loaded += page.length;
+        if (page.length < pageSize) break;
+        from = page[page.length - 1]!.index + 1;
+      }
+    }
+    return loaded;
   }
 
   async getNodes(keys: readonly NodeKey[]): Promise<NodeMap> {

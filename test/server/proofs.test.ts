@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { leafHash, rootFromLeafHashes, verifyConsistency, verifyInclusion } from '../../schemas/signing/merkle.js';
-import { createSqlLedgerStore } from '../../server/adapters/db/ledger-store.js';
+import { createSqlLedgerStore, type SqlLedgerStore } from '../../server/adapters/db/ledger-store.js';
+import { getInclusionProof } from '../../server/log/proofs.js';
+import { TreeNodeCache } from '../../server/log/tree-node-cache.js';
 import type { SqlClient } from '../../server/adapters/db/sql-client.js';
 import { appendEntries } from '../../server/domain/append-entries.js';
 import { proveInclusion } from '../../server/domain/prove-inclusion.js';
@@ -20,7 +22,7 @@ const entryBytes = (i: number) => new TextEncoder().encode(`entry ${i}`);
 describe.each(testStores)('proofs from the $name store', (testStore) => {
   let sql: SqlClient;
   let drop: () => Promise<void>;
-  let store: LedgerStore;
+  let store: SqlLedgerStore;
 
   beforeAll(async () => {
     ({ client: sql, drop } = await testStore.open());
@@ -55,6 +57,16 @@ describe.each(testStores)('proofs from the $name store', (testStore) => {
       }
     }
     expect(checked).toBe((300 * 301) / 2);
+  });
+
+  it('warms the node cache a page at a time and serves the store’s proofs from it', async () => {
+    const cache = new TreeNodeCache(store, { minLevel: 1 });
+    // Levels 1…8 of 300 leaves: 150 + 75 + 37 + 18 + 9 + 4 + 2 + 1 nodes, in pages of 16.
+    expect(await cache.warm(300, (level, from, limit) => store.levelNodes(level, from, limit), 16)).toBe(296);
+    expect(cache.level).toBe(1);
+    for (const index of [0, 1, 150, 255, 256, 299]) {
+      expect(await getInclusionProof(cache, index, 300, 300)).toEqual(await getInclusionProof(store, index, 300, 300));
+    }
   });
 });
 

@@ -202,8 +202,8 @@ function appendTransaction(tx: SqlExecutor): AppendTransaction {
 }
 
 export interface SqlLedgerStore extends LedgerStore {
-  /** Stored nodes of `minLevel` and above, highest levels first, at most `limit` (warms tree-node-cache.ts). */
-  upperNodes(minLevel: number, limit: number): Promise<TreeNode[]>;
+  /** Up to `limit` stored nodes of `level`, by index from `fromIndex` up (warms tree-node-cache.ts, a page a call). */
+  levelNodes(level: number, fromIndex: number, limit: number): Promise<TreeNode[]>;
 }
 
 /**
@@ -219,12 +219,12 @@ export function createSqlLedgerStore(db: SqlClient): SqlLedgerStore {
   return {
     refusesData: isDataRefusal,
     getNodes: (keys) => readNodes(db, keys),
-    async upperNodes(minLevel, limit) {
-      const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
-        'SELECT level, idx, hash FROM tree_nodes WHERE level >= $1 ORDER BY level DESC, idx LIMIT $2',
-        [minLevel, limit],
+    async levelNodes(level, fromIndex, limit) {
+      const rows = await db.query<{ idx: number; hash: Uint8Array }>(
+        'SELECT idx, hash FROM tree_nodes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3',
+        [level, fromIndex, limit],
       );
-      return rows.map((r) => ({ level: Number(r.level), index: Number(r.idx), hash: toBytes(r.hash) }));
+      return rows.map((r) => ({ level, index: Number(r.idx), hash: toBytes(r.hash) }));
     },
     append(fn) {
       return db.transaction((tx) => fn(appendTransaction(tx)), { first: `SELECT pg_advisory_xact_lock(${APPEND_LOCK})` });

@@ -13,12 +13,14 @@ const leaves = sampleLeafHashes(SIZE);
 const { store } = buildTree(leaves, 17);
 const root = rootFromLeafHashes(leaves);
 
-/** What the store holds at level ≥ minLevel, highest first: every complete subtree, (i + 1)·2^level ≤ SIZE. */
-async function readUpper(minLevel: number, limit: number) {
+/** A page of what the store holds at `level`: its complete subtrees, (i + 1)·2^level ≤ SIZE, from `from` on. */
+const pagesRead: number[] = [];
+async function readPage(level: number, from: number, limit: number) {
+  pagesRead.push(level);
   const keys = [];
-  for (let level = 12; level >= minLevel; level--) for (let i = 0; (i + 1) << level <= SIZE; i++) keys.push({ level, index: i });
+  for (let i = from; (i + 1) * 2 ** level <= SIZE && keys.length < limit; i++) keys.push({ level, index: i });
   const found = await store.getNodes(keys);
-  return keys.slice(0, limit).map((k) => ({ ...k, hash: found.get(nodeKey(k))! }));
+  return keys.map((k) => ({ ...k, hash: found.get(nodeKey(k))! }));
 }
 
 describe('a proof read through the node cache', () => {
@@ -48,7 +50,7 @@ describe('a proof read through the node cache', () => {
   it('once warmed from the store, reads nothing at or above its level, for any leaf', async () => {
     const counting = new CountingReader(store);
     const cache = new TreeNodeCache(counting, { minLevel: 4 });
-    expect(await cache.warm(SIZE, readUpper)).toBe(312 + 156 + 78 + 39 + 19 + 9 + 4 + 2 + 1); // ⌊5000 / 2^level⌋, levels 4…12
+    expect(await cache.warm(SIZE, readPage)).toBe(312 + 156 + 78 + 39 + 19 + 9 + 4 + 2 + 1); // ⌊5000 / 2^level⌋, levels 4…12
     expect(cache.level).toBe(4);
     for (const index of [0, 1235, 3071, 4990]) {
       counting.reset();
@@ -58,10 +60,26 @@ describe('a proof read through the node cache', () => {
     }
   });
 
+  it('reads level by level, a page at a time, and loads every node of its levels', async () => {
+    pagesRead.length = 0;
+    const cache = new TreeNodeCache(store, { minLevel: 2 });
+    // Levels 2…12 of 5,000 leaves: 1,250 + 625 + … + 1 nodes, in pages of at most 100.
+    const expected = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].reduce((n, level) => n + Math.floor(SIZE / 2 ** level), 0);
+    expect(await cache.warm(SIZE, readPage, 100)).toBe(expected);
+    expect(pagesRead.filter((l) => l === 2).length).toBe(13); // 1,250 nodes: 12 full pages and a last short one
+    expect(pagesRead[0]).toBe(12);
+    const counting = new CountingReader(store);
+    const warmed = new TreeNodeCache(counting, { minLevel: 2 });
+    await warmed.warm(SIZE, readPage, 100);
+    counting.reset();
+    await getInclusionProof(warmed, 1235, SIZE, SIZE);
+    expect(counting.lastKeys.filter((k) => k.level >= 2)).toEqual([]);
+  });
+
   it('starts higher when the levels would not fit, and drops its lowest level when growth passes maxNodes', async () => {
     // Levels ≥ 4 of 5,000 leaves are 620 nodes; levels ≥ 6 are 152.
     const small = new TreeNodeCache(store, { minLevel: 4, maxNodes: 200 });
-    expect(await small.warm(SIZE, readUpper)).toBe(78 + 39 + 19 + 9 + 4 + 2 + 1);
+    expect(await small.warm(SIZE, readPage)).toBe(78 + 39 + 19 + 9 + 4 + 2 + 1);
     expect(small.level).toBe(6);
     const growing = new TreeNodeCache(store, { minLevel: 4, maxNodes: 200 });
     for (let index = 0; index < SIZE; index += 5) await getInclusionProof(growing, index, SIZE, SIZE);
