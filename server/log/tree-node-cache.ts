@@ -10,6 +10,7 @@
 // Lower nodes that still reach the store (the small complete subtrees on the right edge of a checkpoint's tree,
 // shared by every proof at that size) go to a small second map.
 import { HASH_SIZE } from '../../schemas/signing/merkle.js';
+import { bitLength } from './subtree-ranges.js';
 import { MemoryTreeNodeStore, nodeKey, type NodeKey, type NodeMap, type TreeNode, type TreeNodeReader } from './tree-nodes.js';
 
 /** Up to `limit` stored nodes of one level, by index from `fromIndex` up (TreeNodeCache.warm). */
@@ -67,8 +68,8 @@ export class TreeNodeCache implements TreeNodeReader {
   async warm(size: number, readPage: ReadLevelPage, pageSize = 65_536): Promise<number> {
     while ((2 * size) / 2 ** this.#level > this.#maxNodes) this.#level++;
     let loaded = 0;
-    // The highest stored level is that of the largest complete subtree, 2^top ≤ size.
-    for (let level = Math.floor(Math.log2(Math.max(1, size))); level >= this.#level; level--) {
+    // The highest stored level is that of the largest complete subtree, 2^top ≤ size (none for the empty tree).
+    for (let level = bitLength(size) - 1; level >= this.#level; level--) {
       for (let from = 0; ; ) {
         const page = await readPage(level, from, pageSize);
         this.remember(page);

@@ -74,6 +74,9 @@ describe('a proof read through the node cache', () => {
     counting.reset();
     await getInclusionProof(warmed, 1235, SIZE, SIZE);
     expect(counting.lastKeys.filter((k) => k.level >= 2)).toEqual([]);
+    pagesRead.length = 0;
+    expect(await new TreeNodeCache(store).warm(0, readPage)).toBe(0); // the empty tree: nothing to read
+    expect(pagesRead).toEqual([]);
   });
 
   it('starts higher when the levels would not fit, and drops its lowest level when growth passes maxNodes', async () => {
