@@ -208,8 +208,16 @@ describe('parseNote refuses hostile notes with NOTE_MALFORMED', () => {
 });
 
 describe('verifier keys', () => {
-  const { publicKey } = generateKeyPair();
-  const vkey = formatVkey({ name: 'pedigree.example/log', type: SIGNATURE_TYPE_ED25519, publicKey });
+  // A key whose ID has a letter in it, so that upper-casing the ID really changes it (about one random ID in 43 is
+  // all digits, and then "an uppercase key ID" below would be the valid key itself).
+  const keyWithLetterInId = (): { publicKey: Uint8Array; vkey: string } => {
+    for (;;) {
+      const { publicKey } = generateKeyPair();
+      const vkey = formatVkey({ name: 'pedigree.example/log', type: SIGNATURE_TYPE_ED25519, publicKey });
+      if (/\+[0-9a-f]*[a-f][0-9a-f]*\+/.test(vkey)) return { publicKey, vkey };
+    }
+  };
+  const { publicKey, vkey } = keyWithLetterInId();
 
   it('round-trip and give a working verifier', () => {
     expect(parseVkey(vkey)).toMatchObject({ ok: true, value: { name: 'pedigree.example/log', publicKey } });
