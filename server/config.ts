@@ -40,6 +40,7 @@ const envSchema = z.object({
   PEDIGREE_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1000),
   PEDIGREE_CHECK_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   PEDIGREE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(5),
+  PEDIGREE_PROOF_CACHE_NODES: z.coerce.number().int().min(1024).max(1_000_000_000).default(12_000_000),
   PEDIGREE_CUSTODY_RULES: z.enum(['on', 'off'], { error: 'PEDIGREE_CUSTODY_RULES must be on or off' }).default('on'),
   PEDIGREE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -66,6 +67,8 @@ export interface Config {
   readonly custodyRules: boolean;
   /** Worker threads for envelope checks; 0 checks on the main thread. Default: one per core but one, at least 1. */
   readonly checkWorkers: number;
+  /** Most Merkle tree nodes the ledger keeps in memory for proofs (33 bytes each; tree-node-cache.ts). */
+  readonly proofCacheNodes: number;
   readonly logLevel: string;
 }
 
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       batchWaitMs: e.PEDIGREE_BATCH_WAIT_MS,
       custodyRules: e.PEDIGREE_CUSTODY_RULES === 'on',
       checkWorkers: e.PEDIGREE_CHECK_WORKERS ?? defaultCheckWorkers(availableParallelism(), e.PEDIGREE_DATABASE_URL !== undefined),
+      proofCacheNodes: e.PEDIGREE_PROOF_CACHE_NODES,
       logLevel: e.PEDIGREE_LOG_LEVEL,
     },
   };

@@ -33,7 +33,7 @@ import { createSqlEpcisEventStore } from './adapters/db/epcis-event-store.js';
 import { CaptureService } from './domain/capture-epcis-document.js';
 import { createSqlRecallStore } from './adapters/db/recall-store.js';
 import { receiveRecallAck } from './domain/receive-recall-ack.js';
-import type { DeviceKey, LedgerSigner, LedgerStore, RegistryStore } from './domain/ports.js';
+import type { DeviceKey, LedgerSigner, LedgerStore, NewTreeNode, RegistryStore } from './domain/ports.js';
 
 /** Start-up failed for a reason the operator can fix; the message names the variable to change. */
 export class StartupError extends Error {
@@ -86,14 +86,18 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     cleanups.push(() => sql.close());
     // Proofs read the upper levels of the tree from memory (tree-node-cache.ts).
     const sqlStore = createSqlLedgerStore(sql);
-    const nodeCache = new TreeNodeCache(sqlStore);
+    const nodeCache = new TreeNodeCache(sqlStore, { maxNodes: config.proofCacheNodes });
     // Loaded in the background: until then proofs read their upper nodes from the store, as they would anyway.
     const warmStarted = performance.now();
+    let nodeCacheLoaded = false;
     const warming = sqlStore
       .treeSize()
       .then((size) => nodeCache.warm(size, (level, from, limit) => sqlStore.levelNodes(level, from, limit)))
       .then(
-        (nodes) => logger.info({ nodes, lowestLevel: nodeCache.level, ms: Math.round(performance.now() - warmStarted) }, 'proof node cache loaded'),
+        (nodes) => {
+          nodeCacheLoaded = true;
+          logger.info({ nodes, lowestLevel: nodeCache.level, ms: Math.round(performance.now() - warmStarted) }, 'proof node cache loaded');
+        },
         (e: unknown) => logger.warn({ err: e }, 'could not preload the proof node cache; proofs read the store and fill it as they go'),
       );
     cleanups.push(() => warming);
@@ -102,6 +106,27 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     const store: LedgerStore = {
       ...sqlStore,
       getNodes: (keys) => nodeCache.getNodes(keys),
+      // The nodes an append stores go to the cache once committed (never before: a rolled-back node must not be
+      // served), so the proofs of fresh entries, the ones pharmacies verify most, are served from memory too.
+      append: async (fn) => {
+        const written: (readonly NewTreeNode[])[] = [];
+        const result = await sqlStore.append((tx) =>
+          fn({
+            ...tx,
+            insert: async (w) => {
+              await tx.insert(w);
+              written.push(w.nodes);
+            },
+          }),
+        );
+        try {
+          for (const nodes of written) nodeCache.remember(nodes);
+        } catch (e) {
+          // Committed all the same: the proofs read these nodes from the store instead.
+          logger.warn({ err: e }, 'could not keep appended tree nodes in the proof node cache');
+        }
+        return result;
+      },
       checkpointCommitted: (c) => checkpoints?.offer(c),
     };
     checkpoints = new CheckpointCache(store);
@@ -147,6 +172,7 @@ export async function startLedger(config: Config, logger: Logger): Promise<Runni
     // 4. Ingest.
     const metrics = createLedgerMetrics();
     metrics.setTreeSize(await store.treeSize());
+    metrics.observeProofCache(() => ({ nodes: nodeCache.size, level: nodeCache.level, loaded: nodeCacheLoaded }));
     const devices = new CachedDeviceDirectory(registry, { ttlMs: 5_000 });
     const keys = new Ed25519KeyCache();
     logger.info({ ed25519: ed25519Backend() }, 'device signatures verified with this Ed25519 backend');

@@ -284,6 +284,7 @@ export interface UnitView {
   readonly state: UnitState;
   /** Steps in pedigree order (eventTime, then index), with their facts. */
   readonly steps: readonly PedigreeStepRecord[];
+  /** Names by GLN of the steps' parties that are registered (it may hold other parties' names too). */
   readonly partyNames: ReadonlyMap<string, string>;
   /** Every alert about the unit, open or not. */
   readonly alerts: readonly AlertRecord[];

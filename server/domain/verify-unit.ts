@@ -150,10 +150,11 @@ export async function verifyUnit(o: VerifyUnitOptions, query: UnitQuery & { corr
   if (latest !== undefined && view.latestEntryBytes) {
     const checkpoint = cached && cached.size > latest ? cached : await o.checkpoints.get(latest + 1);
     if (checkpoint && checkpoint.size > latest) {
-      // The proof's lowest nodes came with the view (stored nodes never change, so they fit any size that has
-      // them); the rest are read now, mostly from the ledger's node cache.
+      // The proof's lowest nodes came with the view unless the ledger's node cache holds every level (stored nodes
+      // never change, so they fit any size that has them); the rest are read now, mostly from that cache.
       const prefetched: TreeNodeReader = {
         getNodes: async (keys) => {
+          if (view.proofNodes.size === 0) return o.store.getNodes(keys);
           const rest = keys.filter((k) => !view.proofNodes.has(nodeKey(k)));
           if (rest.length === 0) return view.proofNodes;
           const all = new Map(await o.store.getNodes(rest));

@@ -1,14 +1,14 @@
-// An in-memory cache of the upper levels of the log's Merkle tree in front of a TreeNodeReader. Every inclusion or
-// consistency proof at size n reads O(log n) stored nodes, and the upper ones are shared by many proofs, so they are
-// served from memory; only the few lowest levels (different for every leaf) are read from the store, and the unit
-// view reads those together with the unit (custody-store.ts, up to `level`). Stored nodes are complete subtrees and
-// never change (tree-nodes.ts), so a cached node is never stale, in this process or any other sharing the store:
-// nothing to invalidate. Nodes are kept compactly (33 bytes each, MemoryTreeNodeStore, outside V8's heap), so the
-// cache reaches far down: levels 2 and up of a 5,000,000-entry log are ≈ 2,500,000 nodes, ≈ 82 MB, and each level
-// kept saves every verification one index probe in PostgreSQL (≈ 8 µs of its ≈ 120 a unit; bench/RESULTS.md,
-// session 11). When a growing log passes `maxNodes`, the lowest cached level is dropped and `level` rises by one.
-// Lower nodes that still reach the store (the small complete subtrees on the right edge of a checkpoint's tree,
-// shared by every proof at that size) go to a small second map.
+// An in-memory cache of the log's Merkle tree in front of a TreeNodeReader. Every inclusion or consistency proof at
+// size n reads O(log n) stored nodes; the upper ones are shared by many proofs, and the lowest are different for
+// every leaf. Stored nodes are complete subtrees and never change (tree-nodes.ts), so a cached node is never stale,
+// in this process or any other sharing the store: nothing to invalidate. Nodes are kept compactly (33 bytes each,
+// MemoryTreeNodeStore, outside V8's heap), so the cache holds the whole tree while it fits in `maxNodes`: a
+// 5,000,000-entry log is ≈ 10,000,000 nodes, ≈ 330 MB, and then a verification's proof reads nothing from the store
+// (each level kept spares every verification an index probe in PostgreSQL: ≈ 8 µs of ≈ 110 a unit; bench/RESULTS.md,
+// sessions 11 and 12). When a growing log passes `maxNodes`, the lowest cached level is dropped and `level` rises
+// by one; the unit view then reads the levels below `level` together with the unit (custody-store.ts). Lower nodes
+// that still reach the store (the small complete subtrees on the right edge of a checkpoint's tree, shared by every
+// proof at that size) go to a small second map.
 import { HASH_SIZE } from '../../schemas/signing/merkle.js';
 import { bitLength } from './subtree-ranges.js';
 import { MemoryTreeNodeStore, nodeKey, type NodeKey, type NodeMap, type TreeNode, type TreeNodeReader } from './tree-nodes.js';
@@ -17,9 +17,9 @@ import { MemoryTreeNodeStore, nodeKey, type NodeKey, type NodeMap, type TreeNode
 export type ReadLevelPage = (level: number, fromIndex: number, limit: number) => Promise<readonly TreeNode[]>;
 
 export interface TreeNodeCacheOptions {
-  /** Lowest level ever kept in memory (default 2: one node per 4 leaves). */
+  /** Lowest level ever kept in memory (default 0: the leaves). */
   readonly minLevel?: number;
-  /** Most nodes kept at and above `level` (default 4,000,000 ≈ 132 MB); past it the lowest level is dropped. */
+  /** Most nodes kept at and above `level` (default 12,000,000 ≈ 400 MB); past it the lowest level is dropped. */
   readonly maxNodes?: number;
   /** Most nodes below `level` kept (default 4,096). */
   readonly maxLowNodes?: number;
@@ -35,8 +35,8 @@ export class TreeNodeCache implements TreeNodeReader {
 
   constructor(inner: TreeNodeReader, options: TreeNodeCacheOptions = {}) {
     this.#inner = inner;
-    this.#level = options.minLevel ?? 2;
-    this.#maxNodes = options.maxNodes ?? 4_000_000;
+    this.#level = options.minLevel ?? 0;
+    this.#maxNodes = options.maxNodes ?? 12_000_000;
     this.#maxLowNodes = options.maxLowNodes ?? 4_096;
   }
 

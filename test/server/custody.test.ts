@@ -163,6 +163,18 @@ describe.each(stores)('custody rules on %s', (store) => {
       }
     });
 
+    it('holds every node of the log in memory, those appended since the start included (/metrics)', async () => {
+      const size = await h.ledger.store.treeSize();
+      const text = await fetch(`${h.ledger.httpUrl}/metrics`).then((r) => r.text());
+      const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(gauge('pedigree_proof_cache_loaded')).toBe(1);
+      expect(gauge('pedigree_proof_cache_lowest_level')).toBe(0);
+      // A tree of n leaves stores 2n - popcount(n) nodes (tree-nodes.ts); the log was empty when the ledger started.
+      const popcount = [...size.toString(2)].filter((b) => b === '1').length;
+      expect(size).toBeGreaterThan(10);
+      expect(gauge('pedigree_proof_cache_nodes')).toBe(2 * size - popcount);
+    });
+
     it.each([8, 4])('reads with the unit view the latest entry’s leaf and only nodes its proof plan names, at any size (%i levels)', async (low) => {
       const custody = createSqlCustodyStore(h.ledger.sql, { proofLevelsRead: () => low });
       const size = await h.ledger.store.treeSize();

@@ -5,6 +5,7 @@ import type { AlertAction, AlertRecord, AlertStatus, CustodyFacts, PedigreeFacts
 import type { ContainerNode, CustodyStore, CustodyTransaction, CustodyWrite, PedigreeStepRecord, StoredStep, UnitView } from '../../domain/ports.js';
 import { nodeKey } from '../../log/tree-nodes.js';
 import { BatchLoader } from './batch-loader.js';
+import { PartyNames } from './party-names.js';
 import { jsonParam, jsonRecordset } from './json-rows-insert.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
@@ -415,11 +416,12 @@ function parseJson(v: unknown): unknown {
 }
 
 /**
- * A pedigree step as the unit view reads it: unit_steps alone (with its copy of the entry's facts) and the party's
- * name, as JSON arrays rather than objects (a tenth less database CPU per view): name as mapStep reads it, SQL.
+ * A pedigree step as the unit view reads it: unit_steps alone (with its copy of the entry's facts), as JSON arrays
+ * rather than objects (a tenth less database CPU per view): name as mapStep reads it, SQL. Party names come from
+ * memory (party-names.ts).
  */
 const VIEW_STEP_NAMES: Readonly<Record<string, string>> = { event_time: 'step_time', lot: 'step_lot', expiry: 'step_expiry' };
-const VIEW_STEP_FIELDS = [...STEP_COLUMNS.map((c) => [VIEW_STEP_NAMES[c] ?? c, `s.${c}`] as const), ['party_name', 'p.name']] as const;
+const VIEW_STEP_FIELDS = STEP_COLUMNS.map((c) => [VIEW_STEP_NAMES[c] ?? c, `s.${c}`] as const);
 
 function viewStepRow(values: readonly unknown[]): Row {
   const row: Row = {};
@@ -428,28 +430,31 @@ function viewStepRow(values: readonly unknown[]): Row {
 }
 
 /**
- * The unit-view statement reading the lowest `low` levels of proofs. The level is part of the text, not a parameter,
- * so each level gets its own prepared plan: as a parameter it turns the plan generic, a fifth slower (pgbench).
- * It reads only columns unit_steps' primary key holds (migration 0007), so the steps come from the index alone
- * (test/server/adapters/db/unit-view-plan.test.ts).
+ * The unit-view statement reading the lowest `low` levels of proofs (none when the node cache holds every level).
+ * The level is part of the text, not a parameter, so each level gets its own prepared plan: as a parameter it turns
+ * the plan generic, a fifth slower (pgbench). It reads only columns unit_steps' primary key holds (migration 0007),
+ * so the steps come from the index alone (test/server/adapters/db/unit-view-plan.test.ts).
  */
 const unitViewSqlByLevel = new Map<number, string>();
 export function unitViewSql(low: number): string {
-  if (!Number.isInteger(low) || low < 1 || low > 62) throw new RangeError(`proof levels read with a unit view: ${low}`);
+  if (!Number.isInteger(low) || low < 0 || low > 62) throw new RangeError(`proof levels read with a unit view: ${low}`);
   let text = unitViewSqlByLevel.get(low);
   if (text === undefined) {
-    // The latest step is a lateral join: as a CTE column it was planned once per use (four index scans, not one).
-    text = `SELECT row_to_json(u) AS state,
-       (SELECT json_agg(json_build_array(${VIEW_STEP_FIELDS.map(([, sql]) => sql).join(', ')}) ORDER BY s.event_time, s.entry_idx)
-          FROM unit_steps s LEFT JOIN parties p ON p.gln = s.party
-          WHERE s.epc = u.epc) AS steps,
-       (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = u.epc) AS alerts,
-       (SELECT en.bytes FROM entries en WHERE en.idx = l.idx) AS latest_bytes,
+    const proofNodes =
+      low === 0
+        ? ''
+        : `,
        (SELECT json_agg(json_build_object('l', n.level, 'i', n.idx, 'h', encode(n.hash, 'base64')))
           FROM (SELECT b AS level, (l.idx >> b) # 1 AS idx FROM generate_series(0, ${low - 1}) AS b
                 WHERE ((l.idx >> ${low}) + 1) << ${low} <= $2::bigint
                 UNION ALL SELECT 0, l.idx) AS k
-          JOIN tree_nodes n ON n.level = k.level AND n.idx = k.idx) AS proof_nodes
+          JOIN tree_nodes n ON n.level = k.level AND n.idx = k.idx) AS proof_nodes`;
+    // The latest step is a lateral join: as a CTE column it was planned once per use (four index scans, not one).
+    text = `SELECT row_to_json(u) AS state,
+       (SELECT json_agg(json_build_array(${VIEW_STEP_FIELDS.map(([, sql]) => sql).join(', ')}) ORDER BY s.event_time, s.entry_idx)
+          FROM unit_steps s WHERE s.epc = u.epc) AS steps,
+       (SELECT json_agg(a ORDER BY a.id) FROM alerts a WHERE a.epc = u.epc) AS alerts,
+       (SELECT en.bytes FROM entries en WHERE en.idx = l.idx) AS latest_bytes${proofNodes}
      FROM unnest($1::text[]) AS q(epc) JOIN unit_state u ON u.epc = q.epc
      LEFT JOIN LATERAL (SELECT st.entry_idx AS idx FROM unit_steps st WHERE st.epc = q.epc
                         ORDER BY st.event_time DESC, st.entry_idx DESC LIMIT 1) AS l ON true`;
@@ -465,13 +470,19 @@ export function unitViewSql(low: number): string {
  * (b, (index >> b) XOR 1) at each level b < lowLevels (RFC 9162 §2.1.3.1: inside a complete subtree the path is the
  * plain sibling path); the levels above come from the ledger's in-memory node cache (server/log/tree-node-cache.ts).
  */
-async function readUnitViews(db: SqlExecutor, epcs: readonly string[], proofSize: number, lowLevels: number): Promise<Map<string, UnitView>> {
-  const rows = await db.query<Row>(unitViewSql(lowLevels), [epcs, proofSize], { prepare: true });
+async function readUnitViews(
+  db: SqlExecutor,
+  names: PartyNames,
+  epcs: readonly string[],
+  proofSize: number,
+  lowLevels: number,
+): Promise<Map<string, UnitView>> {
+  // Reading no proof levels, the statement has no use for the size.
+  const rows = await db.query<Row>(unitViewSql(lowLevels), lowLevels === 0 ? [epcs] : [epcs, proofSize], { prepare: true });
+  const parsed = rows.map((r) => ({ r, stepRows: ((parseJson(r.steps) as unknown[][] | null) ?? []).map(viewStepRow) }));
+  const partyNames = await names.namesOf(parsed.flatMap(({ stepRows }) => stepRows.flatMap((sr) => (typeof sr.party === 'string' ? [sr.party] : []))));
   const out = new Map<string, UnitView>();
-  for (const r of rows) {
-    const stepRows = ((parseJson(r.steps) as unknown[][] | null) ?? []).map(viewStepRow);
-    const partyNames = new Map<string, string>();
-    for (const sr of stepRows) if (typeof sr.party === 'string' && typeof sr.party_name === 'string') partyNames.set(sr.party, sr.party_name);
+  for (const { r, stepRows } of parsed) {
     const proofNodes = new Map<number, Uint8Array>();
     for (const n of (parseJson(r.proof_nodes) as { l: number; i: number; h: string }[] | null) ?? []) {
       proofNodes.set(nodeKey({ level: Number(n.l), index: Number(n.i) }), new Uint8Array(Buffer.from(n.h, 'base64')));
@@ -499,11 +510,12 @@ export interface SqlCustodyStoreOptions {
 
 export function createSqlCustodyStore(db: SqlClient, options: SqlCustodyStoreOptions = {}): CustodyStore {
   const lowLevels = options.proofLevelsRead ?? (() => 8);
+  const partyNames = new PartyNames(db);
   // On PostgreSQL, four reads of at most 16 units at once: each backend answers a read on one core, so small reads
   // keep both cores' backends busy and hand the main thread answers in small bursts (bench/verify: 3,356 -> 4,208-4,307
   // verifications/s against two reads of 64). PGlite answers one read at a time: fewer, larger reads.
   const views = new BatchLoader<string, UnitView, number>(
-    (epcs, proofSize) => readUnitViews(db, epcs, proofSize, lowLevels()),
+    (epcs, proofSize) => readUnitViews(db, partyNames, epcs, proofSize, lowLevels()),
     db.dialect === 'postgres' ? { maxInFlight: 4, maxBatch: 16 } : {},
   );
   return {

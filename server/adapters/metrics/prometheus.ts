@@ -7,6 +7,16 @@ export interface LedgerMetrics extends IngestMetrics {
   setTreeSize(size: number): void;
   /** A recall acknowledgement over MQTT: `recorded`, or the refusal code it was dropped with. */
   recallAck(outcome: string): void;
+  /** Reports the proof node cache (tree-node-cache.ts) at every scrape. */
+  observeProofCache(read: () => ProofCacheState): void;
+}
+
+export interface ProofCacheState {
+  readonly nodes: number;
+  /** Lowest level held in memory: proofs read the levels below it from the database. */
+  readonly level: number;
+  /** The start-up load has finished: until then proofs read their nodes from the database as they miss. */
+  readonly loaded: boolean;
 }
 
 export function createLedgerMetrics(): LedgerMetrics {
@@ -40,6 +50,19 @@ export function createLedgerMetrics(): LedgerMetrics {
     registers: [registry],
   });
   const treeSize = new Gauge({ name: 'pedigree_tree_size', help: 'Entries in the log', registers: [registry] });
+  let proofCache: (() => ProofCacheState) | undefined;
+  const proofCacheGauge = (name: string, help: string, value: (s: ProofCacheState) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        if (proofCache) this.set(value(proofCache()));
+      },
+    });
+  proofCacheGauge('pedigree_proof_cache_nodes', 'Merkle tree nodes held in memory for proofs', (s) => s.nodes);
+  proofCacheGauge('pedigree_proof_cache_lowest_level', 'Lowest tree level held in memory (0: every level)', (s) => s.level);
+  proofCacheGauge('pedigree_proof_cache_loaded', '1 once the start-up load of the proof node cache has finished', (s) => (s.loaded ? 1 : 0));
   return {
     registry,
     received: () => received.inc(),
@@ -53,5 +76,8 @@ export function createLedgerMetrics(): LedgerMetrics {
     },
     setTreeSize: (size) => treeSize.set(size),
     recallAck: (outcome) => recallAcks.inc({ outcome }),
+    observeProofCache: (read) => {
+      proofCache = read;
+    },
   };
 }
