@@ -1,7 +1,6 @@
 // Custody read API (DESIGN.md §§6–7): pharmacist verification, unit state, container contents. Handlers parse,
 // call one verb, map. Any valid token may read (role-based visibility is issue 6); no token is a 401.
 import { Hono, type Context } from 'hono';
-import { base64 } from './base64.js';
 import type { Err } from '../../schemas/result.js';
 import { alertJson } from '../domain/apply-custody-rules.js';
 import type { UnitState } from '../domain/custody-model.js';
@@ -12,6 +11,7 @@ import { PARTY_ROLES, type Clock, type ContainerNode, type CustodyStore, type Le
 import { readExpiry, readScan, readSsccKey, type UnitQuery } from '../domain/unit-key.js';
 import { verifyUnit, type Verification } from '../domain/verify-unit.js';
 import { requireRole, type AuthVariables } from './auth.js';
+import { inclusionProofText } from './inclusion-proof-text.js';
 import { problem } from './problem.js';
 import { unitKeyParam } from './unit-key-param.js';
 
@@ -50,8 +50,12 @@ function containerJson(n: ContainerNode): Record<string, unknown> {
   return { ...unitJson(n.state), ...(n.state.kind === 'container' ? { contents: n.contents.map(containerJson) } : {}) };
 }
 
-function verificationJson(v: Verification) {
-  return {
+/**
+ * The verification answer's JSON text: the fields before the proof by JSON.stringify, the proof by hand
+ * (inclusion-proof-text.ts: it keeps the answer a one-byte string). `proof` is the last field, as it always was.
+ */
+export function verificationText(v: Verification): string {
+  const head = JSON.stringify({
     verificationTimestamp: v.verificationTimestamp,
     responderGLN: v.responderGLN,
     data: v.data,
@@ -59,17 +63,9 @@ function verificationJson(v: Verification) {
     unit: v.unit ? unitJson(v.unit) : null,
     pedigree: v.pedigree,
     alerts: v.alerts.map(alertJson),
-    proof: v.proof
-      ? {
-          index: v.proof.inclusionProof.index,
-          size: v.proof.inclusionProof.size,
-          entry: base64(v.proof.entry),
-          leafHash: base64(v.proof.inclusionProof.leafHash),
-          hashes: v.proof.inclusionProof.hashes.map(base64),
-          checkpoint: v.proof.checkpoint,
-        }
-      : null,
-  };
+  });
+  const proof = v.proof ? inclusionProofText({ ...v.proof.inclusionProof, entry: v.proof.entry, checkpoint: v.proof.checkpoint }) : 'null';
+  return `${head.slice(0, -1)},"proof":${proof}}`;
 }
 
 /** A malformed identifier or scan: 400 with the GS1 parser's code and the position of the first bad character. */
@@ -89,7 +85,8 @@ export function custodyRoutes(o: CustodyRoutesOptions): Hono<{ Variables: AuthVa
       return problem(c, 400, 'BAD_REQUEST', `corrUUID must be 1-${MAX_CORR_UUID} characters`);
     }
     const v = await verifyUnit(o, { ...query, ...(corrUUID !== undefined ? { corrUUID } : {}) }, { party: c.get('caller')?.party ?? null });
-    return c.json(verificationJson(v));
+    // As bytes: a string body is measured, then joined to the header block and copied out again on every write.
+    return c.body(Buffer.from(verificationText(v)), 200, { 'Content-Type': 'application/json' });
   };
 
   app.get('/v1/verify', reader, async (c) => {
