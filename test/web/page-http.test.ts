@@ -147,7 +147,7 @@ describe('routes behind the web pages', { timeout: 60_000 }, () => {
       expect((await page('/alerts', cookie)).headers.get('location')).toBe('/sign-in?next=%2Falerts');
     });
     it('tells a live region whose session ended, instead of redirecting it', async () => {
-      const res = await page('/alerts/rows', 'pedigree_session=nope', { headers: { 'X-Pedigree-Live': '1' } });
+      const res = await page('/alert-rows', 'pedigree_session=nope', { headers: { 'X-Pedigree-Live': '1' } });
       expect(res.status).toBe(204);
       expect(res.headers.get('x-pedigree-session')).toBe('ended');
     });

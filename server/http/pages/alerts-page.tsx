@@ -162,7 +162,7 @@ function AlertsPage(p: { session: Session; filter: Filter; rows: JSX.Element; po
       <p id="live-status" class="live-status" role="status" aria-live="polite">
         This list updates by itself.
       </p>
-      <div id="alert-rows" data-live-src={`/alerts/rows?${queryOf(f)}`} data-live-every={String(p.pollMs)} data-live-announce="alert">
+      <div id="alert-rows" data-live-src={`/alert-rows?${queryOf(f)}`} data-live-every={String(p.pollMs)} data-live-announce="alert">
         {p.rows}
       </div>
     </Layout>
@@ -296,7 +296,7 @@ export function alertPages(ctx: PageContext) {
     return render(c, AlertsPage({ session, filter, rows: await rows(c, filter), pollMs: ctx.alertPollMs }));
   });
 
-  app.get('/alerts/rows', signedIn, async (c) => renderFragment(c, await rows(c, filterOf((n) => c.req.query(n), c.get('session')))));
+  app.get('/alert-rows', signedIn, async (c) => renderFragment(c, await rows(c, filterOf((n) => c.req.query(n), c.get('session')))));
 
   const show = async (c: Context<PageEnv>, id: string, notice?: Notice, note?: string) => {
     const session = c.get('session');
