@@ -34,7 +34,7 @@ export function planFromRanges(ranges: readonly (readonly [start: number, end: n
  */
 export function assembleProof(plan: ProofPlan, found: NodeMap): Uint8Array[] {
   requireNodes(found, plan.keys); // throws naming every absent node, not just the first proof hash's
-  return plan.hashes.map((parts) => (parts.length === 1 ? requireNodes(found, parts)[0]! : rightEdgeFold(parts, found)));
+  return plan.hashes.map((parts) => (parts.length === 1 ? found.get(nodeKey(parts[0]!))! : rightEdgeFold(parts, found)));
 }
 
 /**
@@ -45,7 +45,10 @@ const folds = new Map<string, Uint8Array>();
 const MAX_FOLDS = 256;
 
 function rightEdgeFold(parts: readonly NodeKey[], found: NodeMap): Uint8Array {
-  const id = parts.map(nodeKey).join(',');
+  // A range's subtrees are its unique decomposition (subtreeKeys), so the first and the last name the range.
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const id = `${first.index * 2 ** first.level},${(last.index + 1) * 2 ** last.level}`;
   let hash = folds.get(id);
   if (hash === undefined) {
     hash = foldSubtreeHashes(requireNodes(found, parts));
