@@ -67,7 +67,7 @@ export interface Config {
   readonly custodyRules: boolean;
   /** Worker threads for envelope checks; 0 checks on the main thread. Default: one per core but one, at least 1. */
   readonly checkWorkers: number;
-  /** Most Merkle tree nodes the ledger keeps in memory for proofs (33 bytes each; tree-node-cache.ts). */
+  /** Most Merkle tree nodes the ledger keeps in memory for proofs (32 bytes each; tree-node-cache.ts). */
   readonly proofCacheNodes: number;
   readonly logLevel: string;
 }

@@ -1,9 +1,9 @@
 // An in-memory cache of the log's Merkle tree in front of a TreeNodeReader. Every inclusion or consistency proof at
 // size n reads O(log n) stored nodes; the upper ones are shared by many proofs, and the lowest are different for
 // every leaf. Stored nodes are complete subtrees and never change (tree-nodes.ts), so a cached node is never stale,
-// in this process or any other sharing the store: nothing to invalidate. Nodes are kept compactly (33 bytes each,
+// in this process or any other sharing the store: nothing to invalidate. Nodes are kept compactly (32 bytes each,
 // MemoryTreeNodeStore, outside V8's heap), so the cache holds the whole tree while it fits in `maxNodes`: a
-// 5,000,000-entry log is ≈ 10,000,000 nodes, ≈ 330 MB, and then a verification's proof reads nothing from the store
+// 5,000,000-entry log is ≈ 10,000,000 nodes, ≈ 320 MB, and then a verification's proof reads nothing from the store
 // (each level kept spares every verification an index probe in PostgreSQL: ≈ 8 µs of ≈ 110 a unit; bench/RESULTS.md,
 // sessions 11 and 12). When a growing log passes `maxNodes`, the lowest cached level is dropped and `level` rises
 // by one; the unit view then reads the levels below `level` together with the unit (custody-store.ts). Lower nodes

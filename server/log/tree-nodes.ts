@@ -67,9 +67,12 @@ export function requireNodes(found: NodeMap, keys: readonly NodeKey[]): Uint8Arr
  * again with the same hash is a no-op, with a different hash it throws, because that can only be an appender bug.
  */
 export class MemoryTreeNodeStore implements TreeNodeReader {
-  // Per level, fixed-size chunks of 32-byte slots plus a presence flag per slot: about 33 bytes a node, where one
-  // Uint8Array per node costs ~240 (≈ 65 MB instead of ≈ 460 MB for a 1,000,000-leaf tree).
-  readonly #levels: { hashes: Uint8Array[]; present: Uint8Array[]; count: number }[] = [];
+  // Per level, chunks of CHUNK_NODES 32-byte slots, a slot of zeros being an empty one: 32 bytes a node, where one
+  // Uint8Array per node costs ~240 (≈ 320 MB instead of ≈ 2.4 GB for a 5,000,000-leaf tree). A lookup touches the
+  // slot's own bytes only (a separate presence array cost a second cache miss on every lookup of a large tree). A
+  // hash of 32 zero bytes (probability 2^-256) reads as absent: its reader goes to the store, as for any node not held.
+  // A level's last chunk grows by doubling, so a small tree takes little memory.
+  readonly #levels: { chunks: Uint8Array[]; count: number }[] = [];
   #count = 0;
 
   /** How many nodes the store holds. */
@@ -82,7 +85,7 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
     const l = this.#levels[level];
     if (l === undefined) return;
     this.#count -= l.count;
-    this.#levels[level] = { hashes: [], present: [], count: 0 };
+    this.#levels[level] = { chunks: [], count: 0 };
   }
 
   putNodes(nodes: readonly TreeNode[]): void {
@@ -100,18 +103,21 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
         }
         continue;
       }
-      while (this.#levels.length <= node.level) this.#levels.push({ hashes: [], present: [], count: 0 });
+      if (isZero(node.hash, 0)) continue; // reads as absent anyway (see above)
+      while (this.#levels.length <= node.level) this.#levels.push({ chunks: [], count: 0 });
       const level = this.#levels[node.level]!;
       const chunk = Math.floor(node.index / CHUNK_NODES);
       const slot = node.index - chunk * CHUNK_NODES;
-      let hashes = level.hashes[chunk];
-      let present = level.present[chunk];
-      if (hashes === undefined || present === undefined) {
-        hashes = level.hashes[chunk] = new Uint8Array(CHUNK_NODES * HASH_SIZE);
-        present = level.present[chunk] = new Uint8Array(CHUNK_NODES);
+      let bytes = level.chunks[chunk];
+      if (bytes === undefined || bytes.length <= slot * HASH_SIZE) {
+        let nodesHeld = bytes === undefined ? 1 : bytes.length / HASH_SIZE;
+        while (nodesHeld <= slot) nodesHeld *= 2;
+        const grown = new Uint8Array(Math.min(CHUNK_NODES, nodesHeld) * HASH_SIZE);
+        if (bytes !== undefined) grown.set(bytes);
+        // Holes before `chunk` stay undefined: `#get` reads them as absent.
+        level.chunks[chunk] = bytes = grown;
       }
-      hashes.set(node.hash, slot * HASH_SIZE);
-      present[slot] = 1;
+      bytes.set(node.hash, slot * HASH_SIZE);
       level.count++;
       this.#count++;
     }
@@ -135,10 +141,17 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
     const level = this.#levels[key.level];
     if (level === undefined) return undefined;
     const chunk = Math.floor(key.index / CHUNK_NODES);
-    const slot = key.index - chunk * CHUNK_NODES;
-    if (level.present[chunk]?.[slot] !== 1) return undefined;
-    return level.hashes[chunk]!.subarray(slot * HASH_SIZE, (slot + 1) * HASH_SIZE);
+    const bytes = level.chunks[chunk];
+    const at = (key.index - chunk * CHUNK_NODES) * HASH_SIZE;
+    if (bytes === undefined || at >= bytes.length || isZero(bytes, at)) return undefined;
+    return bytes.subarray(at, at + HASH_SIZE);
   }
 }
 
-const CHUNK_NODES = 256;
+/** Whether the 32 bytes at `at` are all zero: an empty slot. */
+function isZero(bytes: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + HASH_SIZE; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+const CHUNK_NODES = 4096;

@@ -57,6 +57,27 @@ describe('MemoryTreeNodeStore', () => {
     expect((await store.getNodes([{ level: 0, index: 0 }])).get(nodeKey({ level: 0, index: 0 }))).toEqual(a);
   });
 
+  it('keeps every hash as a level grows past its first chunks, with holes between them read as absent', async () => {
+    const store = new MemoryTreeNodeStore();
+    const indexes = [0, 1, 7, 4095, 4096, 4097, 9000, 1_000_003];
+    const hashOf = (i: number) => Uint8Array.from({ length: 32 }, (_, j) => (i * 31 + j * 7 + 1) % 256);
+    // Written out of order, so a chunk grows after later slots were filled.
+    for (const i of [...indexes].reverse()) store.putNodes([{ level: 3, index: i, hash: hashOf(i) }]);
+    const asked = [...indexes, 2, 4094, 8192, 999_999, 2_000_000].map((index) => ({ level: 3, index }));
+    const found = await store.getNodes(asked);
+    expect([...found.keys()].sort((x, y) => x - y)).toEqual(indexes.map((index) => nodeKey({ level: 3, index })).sort((x, y) => x - y));
+    for (const i of indexes) expect(found.get(nodeKey({ level: 3, index: i }))).toEqual(hashOf(i));
+    expect(store.nodeCount).toBe(indexes.length);
+  });
+
+  it('reads a hash of 32 zero bytes as absent (an empty slot), so a cache in front asks its store for it', async () => {
+    const store = new MemoryTreeNodeStore();
+    store.putNodes([{ level: 0, index: 3, hash: new Uint8Array(32) }]);
+    expect(store.nodeCount).toBe(0);
+    expect(store.hashOf({ level: 0, index: 3 })).toBeUndefined();
+    expect((await store.getNodes([{ level: 0, index: 3 }])).size).toBe(0);
+  });
+
   describe('when a node is written again', () => {
     it('ignores the same hash', () => {
       const store = new MemoryTreeNodeStore();
