@@ -1,12 +1,13 @@
 // Issues a bearer token bound to a party and role (DESIGN.md §9); only its SHA-256 is stored.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { PartyRole, RegistryStore, TokenRecord } from './ports.js';
 import { requireRole } from './create-party.js';
 import { requireGln } from './identifiers.js';
 import { PedigreeError } from './pedigree-error.js';
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // One call, no Hash object: it runs on every authenticated request.
+  return hash('sha256', token, 'hex');
 }
 
 export function generateToken(role: PartyRole): string {
