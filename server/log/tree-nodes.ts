@@ -71,7 +71,7 @@ export class MemoryTreeNodeStore implements TreeNodeReader {
   // Uint8Array per node costs ~240 (≈ 320 MB instead of ≈ 2.4 GB for a 5,000,000-leaf tree). A lookup touches the
   // slot's own bytes only (a separate presence array cost a second cache miss on every lookup of a large tree). A
   // hash of 32 zero bytes (probability 2^-256) reads as absent: its reader goes to the store, as for any node not held.
-  // A level's last chunk grows by doubling, so a small tree takes little memory.
+  // A chunk is allocated as small as its highest slot allows and grows by doubling, so a small tree takes little memory.
   readonly #levels: { chunks: Uint8Array[]; count: number }[] = [];
   #count = 0;
 
