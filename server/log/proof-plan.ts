@@ -38,10 +38,11 @@ export function assembleProof(plan: ProofPlan, found: NodeMap): Uint8Array[] {
 }
 
 /**
- * Folds of right-edge ranges, by their subtrees' keys. Every proof at one tree size shares its right edge (about
- * log2(size) / 2 hashes to fold), and stored nodes never change, so a fold never does either: kept, a few hundred.
+ * Folds of right-edge ranges, by range. Every proof at one tree size shares its right edge (about log2(size) / 2
+ * hashes to fold), so a fold is kept, a few hundred of them; a kept fold is used only when the subtree hashes it was
+ * made from are the ones found now, so two logs in one process (tests, tools) never take each other's.
  */
-const folds = new Map<string, Uint8Array>();
+const folds = new Map<string, { readonly parts: readonly Uint8Array[]; readonly hash: Uint8Array }>();
 const MAX_FOLDS = 256;
 
 function rightEdgeFold(parts: readonly NodeKey[], found: NodeMap): Uint8Array {
@@ -49,11 +50,19 @@ function rightEdgeFold(parts: readonly NodeKey[], found: NodeMap): Uint8Array {
   const first = parts[0]!;
   const last = parts[parts.length - 1]!;
   const id = `${first.index * 2 ** first.level},${(last.index + 1) * 2 ** last.level}`;
-  let hash = folds.get(id);
-  if (hash === undefined) {
-    hash = foldSubtreeHashes(requireNodes(found, parts));
-    if (folds.size >= MAX_FOLDS) folds.clear();
-    folds.set(id, hash);
-  }
+  const hashes = requireNodes(found, parts);
+  const kept = folds.get(id);
+  if (kept !== undefined && sameHashes(kept.parts, hashes)) return kept.hash;
+  const hash = foldSubtreeHashes(hashes);
+  if (folds.size >= MAX_FOLDS) folds.clear();
+  folds.set(id, { parts: hashes.map((h) => h.slice()), hash }); // copies: a view would keep a cache chunk alive
   return hash;
+}
+
+function sameHashes(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && Buffer.compare(a[i]!, b[i]!) !== 0) return false;
+  }
+  return true;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inclusionProof, rootFromLeafHashes, verifyInclusion } from '../../../schemas/signing/merkle.js';
 import { TreeNodeMissingError } from '../../../server/log/log-errors.js';
 import { planInclusionProof } from '../../../server/log/plan-inclusion-proof.js';
+import { leafHash } from '../../../server/log/merkle-hashes.js';
 import { getInclusionProof } from '../../../server/log/proofs.js';
 import { MemoryTreeNodeStore } from '../../../server/log/tree-nodes.js';
 import { buildTree, CountingReader, sampleLeafHashes, SizeBoundReader } from './tree-fixtures.js';
@@ -63,6 +64,22 @@ describe('getInclusionProof', () => {
     it('gives the empty proof: the leaf hash is the root', async () => {
       const proof = await getInclusionProof(store, 0, 1, TREE_SIZE);
       expect(proof).toEqual({ ok: true, value: { index: 0, size: 1, leafHash: leaves[0], hashes: [] } });
+    });
+  });
+
+  describe('when two logs of the same size are proved in one process', () => {
+    it("gives each log's proof from its own nodes, though their right edges share a range", async () => {
+      // Size 7, leaf 2: the last proof hash folds (1:2) and (0:6), the right edge of both trees.
+      const other = sampleLeafHashes(TREE_SIZE).map((h) => leafHash(h));
+      const { store: otherStore } = buildTree(other.slice(0, 7));
+      for (const [list, s] of [
+        [leaves, store],
+        [other, otherStore],
+        [leaves, store],
+      ] as const) {
+        const proof = await getInclusionProof(s, 2, 7, TREE_SIZE);
+        expect(proof.ok && proof.value.hashes).toEqual(inclusionProof(list.slice(0, 7), 2));
+      }
     });
   });
 
