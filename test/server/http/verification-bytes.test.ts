@@ -2,7 +2,7 @@
 // be the UTF-8 JSON a client parses to the same answer, whatever the party names hold, with `proof` last.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { UnitState } from '../../../server/domain/custody-model.js';
+import { emptyState, type UnitState } from '../../../server/domain/custody-model.js';
 import type { Verification } from '../../../server/domain/verify-unit.js';
 import { verificationBytes } from '../../../server/http/custody-routes.js';
 
@@ -10,11 +10,7 @@ const NOTE = 'pedigree.local/ledger\n5000000\nq9bM3yUgcYp0ZKxGpY1n9mJ4D8rW0aTqLz
 const EPC = 'https://id.gs1.org/01/09506000134352/21/SER1';
 
 const unit: UnitState = {
-  epc: EPC,
-  kind: 'unit',
-  gtin: '09506000134352',
-  serial: 'SER1',
-  sscc: null,
+  ...emptyState(EPC),
   state: 'active',
   commissionedIndex: 3,
   lot: 'LOT1',
@@ -23,16 +19,6 @@ const unit: UnitState = {
   custodian: '9506000000014',
   location: '9506000000014.0',
   custodyIndex: 9,
-  destinationParty: null,
-  destinationLocation: null,
-  shipIndex: 7,
-  terminalIndex: null,
-  container: null,
-  containerIndex: null,
-  recalled: false,
-  recallIndex: null,
-  quarantined: false,
-  unknownAlerted: false,
   lastIndex: 9,
   lastEventTime: '2026-11-20T10:00:00.000Z',
 };
