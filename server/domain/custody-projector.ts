@@ -11,7 +11,11 @@ import type { ActiveRecallScope } from './recall-scope.js';
 export interface CustodyProjectorOptions {
   readonly custody: CustodyStore;
   readonly notifier?: Pick<Notifier, 'publishAlert'>;
-  /** Most entries applied in one rules transaction (default 5000). */
+  /**
+   * Most entries applied in one rules transaction (default 5000). After a failed transaction the next one takes half
+   * as many, down to one, then twice as many again after each success: an entry the store refuses holds back only
+   * itself, not the entries before it in its batch, and the failure names it.
+   */
   readonly maxBatch?: number;
   readonly retryMs?: number;
   readonly onError?: (error: unknown, context: string) => void;
@@ -23,6 +27,10 @@ export interface CustodyProjectorOptions {
 export class CustodyProjector {
   readonly #o: CustodyProjectorOptions;
   readonly #maxBatch: number;
+  /** Entries the next rules transaction may take: #maxBatch, or less while a failure is being narrowed down. */
+  #limit: number;
+  /** The entries the running transaction applies, for the failure report. */
+  #tried: { readonly from: number; readonly to: number } | undefined;
   #pending: AppliedEntry[] = [];
   #running: Promise<void> | undefined;
   #retry: NodeJS.Timeout | undefined;
@@ -33,6 +41,7 @@ export class CustodyProjector {
   constructor(options: CustodyProjectorOptions) {
     this.#o = options;
     this.#maxBatch = options.maxBatch ?? 5000;
+    this.#limit = this.#maxBatch;
   }
 
   /** The ingest hook: queues the accepted entries of a committed batch and returns at once. */
@@ -87,14 +96,24 @@ export class CustodyProjector {
   async #loop(readLog: boolean): Promise<void> {
     try {
       for (;;) {
-        const progressed = await this.#once(readLog);
+        let progressed: boolean;
+        try {
+          progressed = await this.#once(readLog);
+        } catch (e) {
+          const tried = this.#tried;
+          this.#recordFailure(e, tried);
+          if (tried === undefined || tried.to === tried.from || this.#stopped) throw e;
+          // Perhaps one entry the store refuses: halve until it stands alone; the entries before it go in meanwhile.
+          this.#limit = Math.max(1, Math.floor((tried.to - tried.from + 1) / 2));
+          this.#o.onError?.(e, `custody rules on entries ${tried.from}-${tried.to}; trying again ${this.#limit} at a time`);
+          continue;
+        }
         this.#failure = undefined;
+        this.#limit = Math.min(this.#maxBatch, this.#limit * 2);
         if (!progressed) break;
       }
     } catch (e) {
       this.#o.onError?.(e, 'custody rules');
-      const message = String((e as Error)?.message ?? e).slice(0, 300);
-      this.#failure = { since: this.#failure?.since ?? new Date().toISOString(), attempts: (this.#failure?.attempts ?? 0) + 1, message };
       // The watermark did not move: retry from it (the queue is re-read from the log if need be).
       if (!this.#stopped && !this.#retry) {
         this.#retry = setTimeout(() => {
@@ -109,8 +128,16 @@ export class CustodyProjector {
     }
   }
 
+  #recordFailure(e: unknown, tried: { readonly from: number; readonly to: number } | undefined): void {
+    const error = String((e as Error)?.message ?? e).slice(0, 300);
+    const message = tried === undefined ? error : tried.from === tried.to ? `entry ${tried.from}: ${error}` : `entries ${tried.from}-${tried.to}: ${error}`;
+    this.#failure = { since: this.#failure?.since ?? new Date().toISOString(), attempts: (this.#failure?.attempts ?? 0) + 1, message };
+  }
+
   /** One rules transaction; false when there was nothing to apply. */
   async #once(readLog: boolean): Promise<boolean> {
+    this.#tried = undefined;
+    const limit = this.#limit;
     const taken = this.#pending;
     const recalls = (await this.#o.recallScopes?.()) ?? [];
     const result = await this.#o.custody.apply(async (tx) => {
@@ -119,16 +146,17 @@ export class CustodyProjector {
       let batch: AppliedEntry[] = [];
       if (queued[0]?.index === through + 1) {
         for (const e of queued) {
-          if (e.index !== through + 1 + batch.length || batch.length >= this.#maxBatch) break;
+          if (e.index !== through + 1 + batch.length || batch.length >= limit) break;
           batch.push(e);
         }
       } else if (queued.length > 0 || readLog) {
         // A gap (another process, a failed earlier attempt, a restart): read it back from the log.
-        const upTo = queued[0] !== undefined ? queued[0].index - (through + 1) : this.#maxBatch;
-        const rows = await tx.entries(through + 1, Math.min(upTo, this.#maxBatch));
+        const upTo = queued[0] !== undefined ? queued[0].index - (through + 1) : limit;
+        const rows = await tx.entries(through + 1, Math.min(upTo, limit));
         batch = rows;
       }
       if (batch.length === 0) return { applied: 0, raised: [] as readonly AlertRecord[], resolved: [] as readonly AlertRecord[], through };
+      this.#tried = { from: batch[0]!.index, to: batch.at(-1)!.index };
       const applied = await applyCustodyRules(tx, batch, { parties: this.#parties, recalls });
       return { applied: batch.length, raised: applied.raised, resolved: applied.resolved, through: applied.appliedThrough };
     });
