@@ -132,7 +132,7 @@ export async function verifyUnit(o: VerifyUnitOptions, query: UnitQuery & { corr
     });
     if (raised) mismatches.push(raised);
   }
-  await publish(o, mismatches);
+  if (mismatches.length > 0) await publish(o, mismatches);
   const open = [...view.alerts, ...mismatches].filter((a) => a.status !== 'resolved');
   const today = now.toISOString().slice(0, 10);
   // One additionalInfo, the most serious first. A pack that already left the supply chain (dispensed, destroyed, …)
