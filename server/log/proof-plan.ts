@@ -1,4 +1,5 @@
 // A proof plan: which stored nodes an RFC 9162 proof needs (read in one batch) and how to assemble it from them.
+import { bytesEqual } from '../../schemas/signing/encoding.js';
 import { foldSubtreeHashes, subtreeKeys } from './subtree-ranges.js';
 import { nodeKey, requireNodes, type NodeKey, type NodeMap } from './tree-nodes.js';
 
@@ -60,9 +61,5 @@ function rightEdgeFold(parts: readonly NodeKey[], found: NodeMap): Uint8Array {
 }
 
 function sameHashes(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i] && Buffer.compare(a[i]!, b[i]!) !== 0) return false;
-  }
-  return true;
+  return a.length === b.length && a.every((h, i) => bytesEqual(h, b[i]!));
 }
